@@ -1,0 +1,48 @@
+/**
+ * Helpers shared by the reference RNN kernels: moving one time step between
+ * a [B, T, F] sequence buffer and a [B, F] step buffer, and the step order.
+ */
+
+/** Time index consumed at processing step s (goBackwards reads the sequence last to first). */
+export function timeAt(s: number, T: number, goBackwards: boolean): number {
+  return goBackwards ? T - 1 - s : s;
+}
+
+/** Copies seq[:, t, :] ([B, T, F]) into a new [B, F] buffer. */
+export function readStep(seq: Float32Array, t: number, B: number, T: number, F: number): Float32Array {
+  const out = new Float32Array(B * F);
+  for (let b = 0; b < B; b++) out.set(seq.subarray((b * T + t) * F, (b * T + t + 1) * F), b * F);
+  return out;
+}
+
+/** seq[:, t, :] += step ([B, F]). */
+export function addStep(seq: Float32Array, step: Float32Array, t: number, B: number, T: number, F: number): void {
+  for (let b = 0; b < B; b++) {
+    const o = (b * T + t) * F;
+    for (let f = 0; f < F; f++) seq[o + f] += step[b * F + f];
+  }
+}
+
+/** seq[:, t, :] = step ([B, F]). */
+export function writeStep(seq: Float32Array, step: Float32Array, t: number, B: number, T: number, F: number): void {
+  for (let b = 0; b < B; b++) seq.set(step.subarray(b * F, (b + 1) * F), (b * T + t) * F);
+}
+
+/** a ⊙ mask, or a itself when there is no mask. */
+export function applyMask(a: Float32Array, mask: Float32Array | null): Float32Array {
+  if (!mask) return a;
+  const out = new Float32Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i] * mask[i];
+  return out;
+}
+
+/** Broadcast a [G·H] (or the first row of a [2, G·H]) bias into every row of a [B, G·H] buffer. */
+export function rowsOfBias(bias: Float32Array | null, B: number, width: number, row = 0): Float32Array {
+  const out = new Float32Array(B * width);
+  if (bias) for (let b = 0; b < B; b++) out.set(bias.subarray(row * width, (row + 1) * width), b * width);
+  return out;
+}
+
+export function sumRowsInto(out: Float32Array, a: Float32Array, rows: number, width: number, offset = 0): void {
+  for (let r = 0; r < rows; r++) for (let j = 0; j < width; j++) out[offset + j] += a[r * width + j];
+}
