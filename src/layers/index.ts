@@ -1,0 +1,19 @@
+// Layer factories in the TensorFlow.js style: layers.lstm({ units: 32 }).
+import { Dense, type DenseOptions } from './dense.js';
+import { Dropout, type DropoutOptions } from './dropout.js';
+import { Embedding, type EmbeddingOptions } from './embedding.js';
+import { GRU, type GRUOptions } from './gru.js';
+import { LSTM, type LSTMOptions } from './lstm.js';
+import { SimpleRNN, type SimpleRNNOptions } from './simple-rnn.js';
+
+export const embedding = (options: EmbeddingOptions): Embedding => new Embedding(options);
+export const dense = (options: DenseOptions): Dense => new Dense(options);
+export const dropout = (options: DropoutOptions): Dropout => new Dropout(options);
+export const simpleRNN = (options: SimpleRNNOptions): SimpleRNN => new SimpleRNN(options);
+export const lstm = (options: LSTMOptions): LSTM => new LSTM(options);
+export const gru = (options: GRUOptions): GRU => new GRU(options);
+
+export { Dense, Dropout, Embedding, GRU, LSTM, SimpleRNN };
+export type { DenseOptions, DropoutOptions, EmbeddingOptions, GRUOptions, LSTMOptions, SimpleRNNOptions };
+export { Layer, type Param, type Shape, type LayerConfig, type BaseLayerOptions } from './layer.js';
+export { RecurrentLayer, type RecurrentOptions, type RecurrentCallResult, type RecurrentCallOptions } from './recurrent.js';

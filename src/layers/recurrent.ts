@@ -1,0 +1,225 @@
+/**
+ * The shared body of SimpleRNN, LSTM and GRU. A recurrent layer hands the
+ * whole [B, T, D] sequence to one kernel call (`lstmForward` etc.); the time
+ * loop lives in the backend. Dropout follows Keras: one input mask [B, D]
+ * and one recurrent mask [B, H] per batch, fixed across time steps, training only.
+ */
+import type { ActivationName, KernelCache, RnnBackwardArgs, RnnBackwardResult, RnnForwardArgs, RnnForwardResult, Kernels } from '../kernels/kernels.js';
+import { initialize, type InitializerConfig } from '../initializers/initializers.js';
+import { Random } from '../random.js';
+import { Tensor, formatShape } from '../tensor.js';
+import { checkRate, dropoutMask } from './dropout.js';
+import { type BaseLayerOptions, type ForwardContext, type LayerConfig, type Param, type Shape, Layer, expectRank } from './layer.js';
+
+export interface RecurrentOptions extends BaseLayerOptions {
+  units: number;
+  /** Default 'tanh'. */
+  activation?: ActivationName;
+  /** Gate activation, default 'sigmoid' (LSTM, GRU). */
+  recurrentActivation?: ActivationName;
+  useBias?: boolean;
+  /** Return the whole sequence [B, T, H] instead of the last output [B, H]. */
+  returnSequences?: boolean;
+  /** Also return the final state(s) (from `call`; not inside a Sequential). */
+  returnState?: boolean;
+  /** Process the sequence backwards; the returned sequence is in processing (reversed) order, as in Keras. */
+  goBackwards?: boolean;
+  /** Fraction of the inputs dropped (one mask per batch, shared across steps). */
+  dropout?: number;
+  /** Fraction of the recurrent state dropped where it enters the recurrent product. */
+  recurrentDropout?: number;
+  kernelInitializer?: InitializerConfig;
+  recurrentInitializer?: InitializerConfig;
+  biasInitializer?: InitializerConfig;
+}
+
+export type RnnKind = 'simpleRNN' | 'lstm' | 'gru';
+
+export interface RecurrentCallOptions {
+  /** [h0] or [h0, c0] for LSTM, each [B, H]. */
+  initialState?: Tensor[];
+  training?: boolean;
+  rng?: Random;
+}
+
+export interface RecurrentCallResult {
+  output: Tensor;
+  /** [h] or [h, c] (LSTM), each [B, H]. */
+  states: Tensor[];
+}
+
+interface InFlight {
+  cache: KernelCache;
+  inputMask: Float32Array | null; // [B, D]
+  B: number;
+  T: number;
+  D: number;
+}
+
+export abstract class RecurrentLayer extends Layer {
+  abstract readonly kind: RnnKind;
+  /** Gates per unit: SimpleRNN 1, GRU 3, LSTM 4. */
+  protected abstract readonly gateCount: number;
+  readonly units: number;
+  readonly activation: ActivationName;
+  readonly recurrentActivation: ActivationName;
+  readonly useBias: boolean;
+  readonly returnSequences: boolean;
+  readonly returnState: boolean;
+  readonly goBackwards: boolean;
+  readonly dropout: number;
+  readonly recurrentDropout: number;
+  readonly kernelInitializer: InitializerConfig;
+  readonly recurrentInitializer: InitializerConfig;
+  readonly biasInitializer: InitializerConfig;
+  protected kernel!: Param;
+  protected recurrentKernel!: Param;
+  protected bias: Param | null = null;
+  private inFlight: InFlight | null = null;
+
+  constructor(options: RecurrentOptions, defaultName: string) {
+    super(options, defaultName);
+    if (!Number.isInteger(options.units) || options.units <= 0) throw new Error(`${defaultName}: units must be a positive integer, got ${options.units}`);
+    this.units = options.units;
+    this.activation = options.activation ?? 'tanh';
+    this.recurrentActivation = options.recurrentActivation ?? 'sigmoid';
+    this.useBias = options.useBias ?? true;
+    this.returnSequences = options.returnSequences ?? false;
+    this.returnState = options.returnState ?? false;
+    this.goBackwards = options.goBackwards ?? false;
+    this.dropout = options.dropout ?? 0;
+    this.recurrentDropout = options.recurrentDropout ?? 0;
+    checkRate(`${defaultName}: dropout`, this.dropout);
+    checkRate(`${defaultName}: recurrentDropout`, this.recurrentDropout);
+    this.kernelInitializer = options.kernelInitializer ?? 'glorotUniform';
+    this.recurrentInitializer = options.recurrentInitializer ?? 'orthogonal';
+    this.biasInitializer = options.biasInitializer ?? 'zeros';
+  }
+
+  /** Bias shape: [G·H] (GRU resetAfter: [2, 3H]). */
+  protected biasShape(): number[] {
+    return [this.gateCount * this.units];
+  }
+
+  /** Initial bias values (LSTM overrides for unitForgetBias). */
+  protected initialBias(rng: Random): Float32Array {
+    return initialize(this.biasInitializer, this.biasShape(), rng);
+  }
+
+  override build(inputShape: Shape, rng: Random): void {
+    expectRank(this, inputShape, [3], `${this.className} takes sequences of shape [batch, time, features]; add an embedding layer before it for token ids, or reshape to [batch, time, 1]`);
+    const D = inputShape[2];
+    if (D === null) throw new Error(`${this.name}: the feature dimension must be known`);
+    const GH = this.gateCount * this.units;
+    this.kernel = this.addParam('kernel', [D, GH], initialize(this.kernelInitializer, [D, GH], rng));
+    this.recurrentKernel = this.addParam('recurrent_kernel', [this.units, GH], initialize(this.recurrentInitializer, [this.units, GH], rng));
+    if (this.useBias) this.bias = this.addParam('bias', this.biasShape(), this.initialBias(rng));
+    super.build(inputShape, rng);
+  }
+
+  computeOutputShape(inputShape: Shape): Shape {
+    return this.returnSequences ? [inputShape[0], inputShape[1], this.units] : [inputShape[0], this.units];
+  }
+
+  protected abstract kernelForward(k: Kernels, args: RnnForwardArgs): RnnForwardResult;
+  protected abstract kernelBackward(k: Kernels, args: RnnBackwardArgs): RnnBackwardResult;
+  protected extraArgs(): Partial<RnnForwardArgs> {
+    return {};
+  }
+
+  /** Runs the layer over a batch and returns the output and final states. */
+  run(x: Tensor, ctx: ForwardContext, initialState?: Tensor[]): RecurrentCallResult {
+    expectRank(this, x.shape, [3], `${this.className} takes sequences of shape [batch, time, features]`);
+    const [B, T, D] = x.shape;
+    const H = this.units;
+    if (D !== this.kernel.shape[0]) throw new Error(`${this.name}: input has ${D} features, the layer was built for ${this.kernel.shape[0]}`);
+    const stateCount = this.kind === 'lstm' ? 2 : 1;
+    if (initialState && initialState.length !== stateCount) throw new Error(`${this.name}: initialState needs ${stateCount} tensor(s) of shape [${B}, ${H}], got ${initialState.length}`);
+    for (const s of initialState ?? []) {
+      if (s.shape.length !== 2 || s.shape[0] !== B || s.shape[1] !== H) throw new Error(`${this.name}: initial state has shape ${formatShape([...s.shape])}, expected [${B}, ${H}]`);
+    }
+    let xd = x.data as Float32Array;
+    let inputMask: Float32Array | null = null;
+    if (ctx.training && this.dropout > 0) {
+      inputMask = dropoutMask(B * D, this.dropout, ctx.rng);
+      const masked = new Float32Array(xd.length); // x ⊙ mask, the mask broadcast over time
+      for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let d = 0; d < D; d++) masked[(b * T + t) * D + d] = xd[(b * T + t) * D + d] * inputMask[b * D + d];
+      xd = masked;
+    }
+    const recurrentMask = ctx.training && this.recurrentDropout > 0 ? dropoutMask(B * H, this.recurrentDropout, ctx.rng) : null;
+    const result = this.kernelForward(ctx.kernels, {
+      x: xd,
+      kernel: this.kernel.value,
+      recurrentKernel: this.recurrentKernel.value,
+      bias: this.bias?.value ?? null,
+      h0: initialState ? (initialState[0].data as Float32Array) : null,
+      c0: initialState && initialState[1] ? (initialState[1].data as Float32Array) : null,
+      recurrentMask,
+      B, T, D, H,
+      goBackwards: this.goBackwards,
+      activation: this.activation,
+      recurrentActivation: this.recurrentActivation,
+      training: ctx.training,
+      ...this.extraArgs(),
+    });
+    this.inFlight = ctx.training && result.cache ? { cache: result.cache, inputMask, B, T, D } : null;
+    const output = this.returnSequences ? new Tensor(result.output, [B, T, H]) : new Tensor(result.hLast, [B, H]);
+    const states = [new Tensor(result.hLast, [B, H])];
+    if (result.cLast) states.push(new Tensor(result.cLast, [B, H]));
+    return { output, states };
+  }
+
+  forward(x: Tensor, ctx: ForwardContext): Tensor {
+    return this.run(x, ctx).output;
+  }
+
+  /** Runs the layer with explicit options (initial state, training) and returns output and states. */
+  call(x: Tensor, kernels: Kernels, options: RecurrentCallOptions = {}): RecurrentCallResult {
+    const rng = options.rng ?? new Random(0);
+    if (!this.built) this.build([null, ...x.shape.slice(1)], rng);
+    return this.run(x, { kernels, training: options.training ?? false, rng }, options.initialState);
+  }
+
+  backward(dy: Tensor, ctx: ForwardContext): Tensor {
+    const f = this.inFlight;
+    if (!f) throw new Error(`${this.name}: backward without a training forward`);
+    this.inFlight = null;
+    const g = this.kernelBackward(ctx.kernels, {
+      cache: f.cache,
+      dOutput: this.returnSequences ? (dy.data as Float32Array) : null,
+      dhLast: this.returnSequences ? null : (dy.data as Float32Array),
+      dcLast: null,
+    });
+    accumulate(this.kernel.grad, g.dKernel);
+    accumulate(this.recurrentKernel.grad, g.dRecurrentKernel);
+    if (this.bias && g.dBias) accumulate(this.bias.grad, g.dBias);
+    const dx = g.dx;
+    if (f.inputMask) {
+      const { B, T, D } = f;
+      for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let d = 0; d < D; d++) dx[(b * T + t) * D + d] *= f.inputMask[b * D + d];
+    }
+    return new Tensor(dx, [f.B, f.T, f.D]);
+  }
+
+  getConfig(): LayerConfig {
+    return {
+      name: this.name,
+      units: this.units,
+      activation: this.activation,
+      recurrentActivation: this.recurrentActivation,
+      useBias: this.useBias,
+      returnSequences: this.returnSequences,
+      returnState: this.returnState,
+      goBackwards: this.goBackwards,
+      dropout: this.dropout,
+      recurrentDropout: this.recurrentDropout,
+      kernelInitializer: this.kernelInitializer,
+      recurrentInitializer: this.recurrentInitializer,
+      biasInitializer: this.biasInitializer,
+    };
+  }
+}
+
+function accumulate(into: Float32Array, g: Float32Array): void {
+  for (let i = 0; i < into.length; i++) into[i] += g[i];
+}
