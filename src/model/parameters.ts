@@ -1,0 +1,35 @@
+/**
+ * All of a model's parameters in one Float32Array (and gradients in another),
+ * each layer's Param rebound to a named view. The optimizer and gradient
+ * zeroing then work on contiguous memory, and saving is one copy.
+ */
+import type { Param } from '../layers/layer.js';
+
+export class ParameterStore {
+  readonly values: Float32Array;
+  readonly grads: Float32Array;
+  readonly params: Param[];
+
+  constructor(params: Param[]) {
+    this.params = params;
+    const total = params.reduce((n, p) => n + p.value.length, 0);
+    this.values = new Float32Array(total);
+    this.grads = new Float32Array(total);
+    let offset = 0;
+    for (const p of params) {
+      const n = p.value.length;
+      this.values.set(p.value, offset);
+      p.value = this.values.subarray(offset, offset + n);
+      p.grad = this.grads.subarray(offset, offset + n);
+      offset += n;
+    }
+  }
+
+  zeroGrads(): void {
+    this.grads.fill(0);
+  }
+
+  get trainable(): Param[] {
+    return this.params.filter((p) => p.trainable);
+  }
+}
