@@ -6,6 +6,7 @@
 import { resolveBackend, type BackendSpec } from '../kernels/backend.js';
 import type { Kernels } from '../kernels/kernels.js';
 import { Dense } from '../layers/dense.js';
+import { Embedding } from '../layers/embedding.js';
 import { type ForwardContext, type Layer, type Shape } from '../layers/layer.js';
 import { RecurrentLayer } from '../layers/recurrent.js';
 import { computeLoss, lossFromString, type LossName, type LossOptions } from '../losses/losses.js';
@@ -96,6 +97,14 @@ export class Sequential {
   build(inputShape: Shape): void {
     if (this.layers.length === 0) throw new Error(`${this.name}: the model has no layers`);
     let shape = inputShape;
+    this.layers.forEach((layer, i) => {
+      const prev = this.layers[i - 1];
+      if (prev instanceof Embedding && prev.maskZero && layer instanceof RecurrentLayer) {
+        throw new Error(
+          `${prev.name}: maskZero is not supported through recurrent layers yet (${layer.name}); build the embedding without maskZero and pad with padding: 'pre' (the padSequences default), so the padding comes before the real tokens`,
+        );
+      }
+    });
     for (const layer of this.layers) {
       if (!layer.built) layer.build(shape, this.initRng.fork());
       shape = layer.computeOutputShape(shape);
