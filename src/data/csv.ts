@@ -37,7 +37,10 @@ export class CsvError extends Error {
 }
 
 export async function readCsv(file: string, options: ReadCsvOptions = {}): Promise<CsvTable> {
-  const parser = createReadStream(file).pipe(parse({ delimiter: options.delimiter ?? ',', trim: true, skip_empty_lines: true, info: true }));
+  const input = createReadStream(file);
+  const parser = input.pipe(parse({ delimiter: options.delimiter ?? ',', trim: true, skip_empty_lines: true, info: true }));
+  // pipe() does not forward read errors (e.g. ENOENT): hand them to the parser so the loop below sees them.
+  input.on('error', (err) => parser.destroy(err));
   let header: string[] | null = null;
   let picks: number[] = [];
   let dateIdx = -1;
