@@ -4,23 +4,31 @@
  */
 import type { Kernels } from './kernels.js';
 import { referenceKernels } from './reference/index.js';
+import { createWasmKernels, defaultWasmKernels, wasmSimdSupported, type WasmKernels, type WasmKernelsOptions } from './wasm/index.js';
 
 export type BackendName = 'reference' | 'wasm';
 export type BackendSpec = BackendName | Kernels;
+export { createWasmKernels, wasmSimdSupported, type WasmKernels, type WasmKernelsOptions };
 
 function envBackend(): string | undefined {
   return typeof process !== 'undefined' ? process.env?.RECURRENT_BACKEND : undefined;
 }
 
+/** The backend used when none is asked for: 'wasm' where WebAssembly SIMD is available, else 'reference'. */
+export function defaultBackendName(): BackendName {
+  return wasmSimdSupported() ? 'wasm' : 'reference';
+}
+
 /** Resolves a backend option: an explicit Kernels object, a name, RECURRENT_BACKEND, or the default. */
 export function resolveBackend(spec?: BackendSpec): Kernels {
   if (spec !== undefined && typeof spec !== 'string') return spec;
-  const name = spec ?? envBackend() ?? 'reference';
+  const name = spec ?? envBackend() ?? defaultBackendName();
   switch (name) {
     case 'reference':
       return referenceKernels;
     case 'wasm':
-      throw new Error('backend "wasm" is not available in this build');
+      if (!wasmSimdSupported()) throw new Error('backend "wasm" needs WebAssembly with 128-bit SIMD, which this runtime does not support; use "reference"');
+      return defaultWasmKernels();
     default:
       throw new Error(`unknown backend "${name}" (expected "reference" or "wasm")`);
   }

@@ -1,0 +1,758 @@
+// recurrent — wasm SIMD kernels (AssemblyScript, --runtime stub, raw pointers).
+//
+// Everything works on raw byte addresses into linear memory handed over by the
+// JS side (src/kernels/wasm/). No managed objects, no mutable globals: the same
+// module can run on several threads over one shared memory.
+//
+// Layouts (row-major f32): sequences are [B, T, F] in *processing order*
+// (the JS side reverses x for goBackwards), so row b*T + s is step s of batch b.
+// Gate blocks follow Keras: LSTM i|f|c|o, GRU z|r|h.
+
+// ---------------------------------------------------------------------------
+// Activation codes (must match src/kernels/wasm/index.ts)
+const LINEAR: i32 = 0;
+const SIGMOID: i32 = 1;
+const HARD_SIGMOID: i32 = 2;
+const TANH: i32 = 3;
+const RELU: i32 = 4;
+const SOFTPLUS: i32 = 5;
+const ELU: i32 = 6;
+const SELU: i32 = 7;
+const EXPONENTIAL: i32 = 8;
+
+const SELU_ALPHA: f32 = 1.6732632423543772;
+const SELU_SCALE: f32 = 1.0507009873554805;
+
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+// ---------------------------------------------------------------------------
+// Vector math
+
+/** e^x, Cephes-style range reduction + degree-6 polynomial (~1-2 ulp). */
+// @ts-ignore: decorator
+@inline function expV(x0: v128): v128 {
+  const x = f32x4.max(f32x4.min(x0, f32x4.splat(88.3762626647949)), f32x4.splat(-87.3365478515625));
+  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
+  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
+  let p = f32x4.splat(1.9875691500e-4);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+  p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1.0));
+  // 2^n (n in [-126, 127] after the clamp)
+  const e = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return f32x4.mul(p, e);
+}
+
+// @ts-ignore: decorator
+@inline function sigmoidV(x: v128): v128 {
+  const one = f32x4.splat(1.0);
+  return f32x4.div(one, f32x4.add(one, expV(f32x4.neg(x))));
+}
+
+/** tanh: odd polynomial for |x| < 0.625 (Cephes tanhf), else 1 - 2/(e^{2|x|}+1). */
+// @ts-ignore: decorator
+@inline function tanhV(x: v128): v128 {
+  const ax = f32x4.abs(x);
+  const one = f32x4.splat(1.0);
+  const e = expV(f32x4.add(ax, ax));
+  let big = f32x4.sub(one, f32x4.div(f32x4.splat(2.0), f32x4.add(e, one)));
+  // copy the sign of x
+  const signMask = i32x4.splat(0x80000000);
+  big = v128.or(big, v128.and(x, signMask));
+  const z = f32x4.mul(x, x);
+  let p = f32x4.splat(-5.70498872745e-3);
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.06390887954e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-5.37397155531e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.33314422036e-1));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.33332819422e-1));
+  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
+  return v128.bitselect(small, big, f32x4.lt(ax, f32x4.splat(0.625)));
+}
+
+// @ts-ignore: decorator
+@inline function laneMap(code: i32, x: v128): v128 {
+  let r = f32x4.splat(0);
+  r = f32x4.replace_lane(r, 0, actS(code, f32x4.extract_lane(x, 0)));
+  r = f32x4.replace_lane(r, 1, actS(code, f32x4.extract_lane(x, 1)));
+  r = f32x4.replace_lane(r, 2, actS(code, f32x4.extract_lane(x, 2)));
+  r = f32x4.replace_lane(r, 3, actS(code, f32x4.extract_lane(x, 3)));
+  return r;
+}
+
+function actS(code: i32, x: f32): f32 {
+  switch (code) {
+    case SOFTPLUS:
+      return x > 20 ? x : <f32>Math.log1p(Math.exp(<f64>x));
+    case ELU:
+      return x > 0 ? x : <f32>Math.expm1(<f64>x);
+    case SELU:
+      return x > 0 ? SELU_SCALE * x : <f32>(<f64>SELU_SCALE * <f64>SELU_ALPHA * Math.expm1(<f64>x));
+    default:
+      return x;
+  }
+}
+
+// @ts-ignore: decorator
+@inline function actV(code: i32, x: v128): v128 {
+  if (code == SIGMOID) return sigmoidV(x);
+  if (code == TANH) return tanhV(x);
+  if (code == LINEAR) return x;
+  if (code == RELU) return f32x4.max(x, f32x4.splat(0));
+  if (code == HARD_SIGMOID) {
+    return f32x4.min(f32x4.max(f32x4.add(f32x4.mul(x, f32x4.splat(<f32>(1.0 / 6.0))), f32x4.splat(0.5)), f32x4.splat(0)), f32x4.splat(1));
+  }
+  if (code == EXPONENTIAL) return expV(x);
+  return laneMap(code, x);
+}
+
+/** dy/dx expressed through the output y (valid for every elementwise activation here). */
+// @ts-ignore: decorator
+@inline function dactV(code: i32, y: v128): v128 {
+  const one = f32x4.splat(1.0);
+  const zero = f32x4.splat(0);
+  if (code == SIGMOID) return f32x4.mul(y, f32x4.sub(one, y));
+  if (code == TANH) return f32x4.sub(one, f32x4.mul(y, y));
+  if (code == LINEAR) return one;
+  if (code == RELU) return v128.and(f32x4.gt(y, zero), one);
+  if (code == HARD_SIGMOID) return v128.and(v128.and(f32x4.gt(y, zero), f32x4.lt(y, one)), f32x4.splat(<f32>(1.0 / 6.0)));
+  if (code == EXPONENTIAL) return y;
+  if (code == SOFTPLUS) return f32x4.sub(one, expV(f32x4.neg(y)));
+  if (code == ELU) return v128.bitselect(one, f32x4.add(y, one), f32x4.gt(y, zero));
+  if (code == SELU) return v128.bitselect(f32x4.splat(SELU_SCALE), f32x4.add(y, f32x4.splat(SELU_SCALE * SELU_ALPHA)), f32x4.gt(y, zero));
+  return one;
+}
+
+/** Loads n (1..4) floats; lanes past n are 0. */
+// @ts-ignore: decorator
+@inline function ld(p: usize, n: i32): v128 {
+  if (n >= 4) return v128.load(p);
+  let v = f32x4.splat(0);
+  v = f32x4.replace_lane(v, 0, load<f32>(p));
+  if (n > 1) v = f32x4.replace_lane(v, 1, load<f32>(p, 4));
+  if (n > 2) v = f32x4.replace_lane(v, 2, load<f32>(p, 8));
+  return v;
+}
+
+// @ts-ignore: decorator
+@inline function st(p: usize, v: v128, n: i32): void {
+  if (n >= 4) {
+    v128.store(p, v);
+    return;
+  }
+  store<f32>(p, f32x4.extract_lane(v, 0));
+  if (n > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
+  if (n > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
+}
+
+// ---------------------------------------------------------------------------
+// GEMM: C[M,N] += A·B with A(i,k) at a + 4(i·ars + k·acs), B(k,j) at b + 4(k·ldb + j),
+// C(i,j) at c + 4(i·ldc + j). acs = 1 is A row-major, ars = 1 is Aᵀ (weight gradients).
+// Register tile 4×8 (8 f32x4 accumulators), K blocked by KC, N by NC (B panel in L2).
+
+const KC: i32 = 256;
+const NC: i32 = 512;
+
+// @ts-ignore: decorator
+@inline function mk4x8(kc: i32, pa: usize, ars: usize, acs: usize, pb: usize, ldb: usize, pc: usize, ldc: usize): void {
+  const pc1 = pc + ldc, pc2 = pc1 + ldc, pc3 = pc2 + ldc;
+  let c00 = v128.load(pc), c01 = v128.load(pc, 16);
+  let c10 = v128.load(pc1), c11 = v128.load(pc1, 16);
+  let c20 = v128.load(pc2), c21 = v128.load(pc2, 16);
+  let c30 = v128.load(pc3), c31 = v128.load(pc3, 16);
+  const ars2 = ars + ars, ars3 = ars2 + ars;
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = f32x4.add(c00, f32x4.mul(a, b0));
+    c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa + ars);
+    c10 = f32x4.add(c10, f32x4.mul(a, b0));
+    c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa + ars2);
+    c20 = f32x4.add(c20, f32x4.mul(a, b0));
+    c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa + ars3);
+    c30 = f32x4.add(c30, f32x4.mul(a, b0));
+    c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    pa += acs;
+    pb += ldb;
+  }
+  v128.store(pc, c00); v128.store(pc, c01, 16);
+  v128.store(pc1, c10); v128.store(pc1, c11, 16);
+  v128.store(pc2, c20); v128.store(pc2, c21, 16);
+  v128.store(pc3, c30); v128.store(pc3, c31, 16);
+}
+
+/** 4 rows × n (1..4) columns. */
+// @ts-ignore: decorator
+@inline function mk4xn(n: i32, kc: i32, pa: usize, ars: usize, acs: usize, pb: usize, ldb: usize, pc: usize, ldc: usize): void {
+  const pc1 = pc + ldc, pc2 = pc1 + ldc, pc3 = pc2 + ldc;
+  let c0 = ld(pc, n), c1 = ld(pc1, n), c2 = ld(pc2, n), c3 = ld(pc3, n);
+  const ars2 = ars + ars, ars3 = ars2 + ars;
+  for (let k = 0; k < kc; k++) {
+    const b0 = ld(pb, n);
+    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(pa), b0));
+    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(pa + ars), b0));
+    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(pa + ars2), b0));
+    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(pa + ars3), b0));
+    pa += acs;
+    pb += ldb;
+  }
+  st(pc, c0, n); st(pc1, c1, n); st(pc2, c2, n); st(pc3, c3, n);
+}
+
+/** 1 row × 8 columns. */
+// @ts-ignore: decorator
+@inline function mk1x8(kc: i32, pa: usize, acs: usize, pb: usize, ldb: usize, pc: usize): void {
+  let c0 = v128.load(pc), c1 = v128.load(pc, 16);
+  for (let k = 0; k < kc; k++) {
+    const a = v128.load32_splat(pa);
+    c0 = f32x4.add(c0, f32x4.mul(a, v128.load(pb)));
+    c1 = f32x4.add(c1, f32x4.mul(a, v128.load(pb, 16)));
+    pa += acs;
+    pb += ldb;
+  }
+  v128.store(pc, c0); v128.store(pc, c1, 16);
+}
+
+// @ts-ignore: decorator
+@inline function mk1xn(n: i32, kc: i32, pa: usize, acs: usize, pb: usize, ldb: usize, pc: usize): void {
+  let c0 = ld(pc, n);
+  for (let k = 0; k < kc; k++) {
+    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(pa), ld(pb, n)));
+    pa += acs;
+    pb += ldb;
+  }
+  st(pc, c0, n);
+}
+
+export function gemm(M: i32, N: i32, K: i32, a: usize, ars: i32, acs: i32, b: usize, ldb: i32, c: usize, ldc: i32): void {
+  if (M <= 0 || N <= 0 || K <= 0) return;
+  const ars4 = <usize>ars << 2, acs4 = <usize>acs << 2, ldb4 = <usize>ldb << 2, ldc4 = <usize>ldc << 2;
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const kc = min(KC, K - k0);
+    const pak = a + <usize>k0 * acs4;
+    const pbk = b + <usize>k0 * ldb4;
+    for (let j0 = 0; j0 < N; j0 += NC) {
+      const nc = min(NC, N - j0);
+      const pbj = pbk + (<usize>j0 << 2);
+      const pcj = c + (<usize>j0 << 2);
+      let i = 0;
+      for (; i + 4 <= M; i += 4) {
+        const pa = pak + <usize>i * ars4;
+        const pc = pcj + <usize>i * ldc4;
+        let j = 0;
+        for (; j + 8 <= nc; j += 8) mk4x8(kc, pa, ars4, acs4, pbj + (<usize>j << 2), ldb4, pc + (<usize>j << 2), ldc4);
+        for (; j < nc; j += 4) mk4xn(min(4, nc - j), kc, pa, ars4, acs4, pbj + (<usize>j << 2), ldb4, pc + (<usize>j << 2), ldc4);
+      }
+      for (; i < M; i++) {
+        const pa = pak + <usize>i * ars4;
+        const pc = pcj + <usize>i * ldc4;
+        let j = 0;
+        for (; j + 8 <= nc; j += 8) mk1x8(kc, pa, acs4, pbj + (<usize>j << 2), ldb4, pc + (<usize>j << 2));
+        for (; j < nc; j += 4) mk1xn(min(4, nc - j), kc, pa, acs4, pbj + (<usize>j << 2), ldb4, pc + (<usize>j << 2));
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Small helpers
+
+/** dst[r, :] = src[:] (width floats) for r < rows, dst row stride ldd; zeros when src == 0. */
+export function fillRows(dst: usize, src: usize, rows: i32, width: i32, ldd: i32): void {
+  const w4 = <usize>width << 2;
+  for (let r = 0; r < rows; r++) {
+    const p = dst + <usize>r * (<usize>ldd << 2);
+    if (src == 0) memory.fill(p, 0, w4);
+    else memory.copy(p, src, w4);
+  }
+}
+
+/** dst[j] += Σ_r src[r, j] (src row stride lds). */
+export function colSum(dst: usize, src: usize, rows: i32, width: i32, lds: i32): void {
+  for (let j = 0; j < width; j += 4) {
+    const n = min(4, width - j);
+    let acc = ld(dst + (<usize>j << 2), n);
+    let p = src + (<usize>j << 2);
+    const s4 = <usize>lds << 2;
+    for (let r = 0; r < rows; r++) {
+      acc = f32x4.add(acc, ld(p, n));
+      p += s4;
+    }
+    st(dst + (<usize>j << 2), acc, n);
+  }
+}
+
+/** dst[C, R] = srcᵀ for src [R, C]. */
+export function transpose(dst: usize, src: usize, R: i32, C: i32): void {
+  for (let i0 = 0; i0 < R; i0 += 16) {
+    const i1 = min(R, i0 + 16);
+    for (let j0 = 0; j0 < C; j0 += 16) {
+      const j1 = min(C, j0 + 16);
+      for (let i = i0; i < i1; i++) {
+        for (let j = j0; j < j1; j++) {
+          store<f32>(dst + ((<usize>j * <usize>R + <usize>i) << 2), load<f32>(src + ((<usize>i * <usize>C + <usize>j) << 2)));
+        }
+      }
+    }
+  }
+}
+
+/** Row-block copy of a [B, T, F] sequence with the time axis reversed. */
+export function reverseTime(dst: usize, src: usize, B: i32, T: i32, F: i32): void {
+  const f4 = <usize>F << 2;
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      memory.copy(dst + (<usize>(b * T + t)) * f4, src + (<usize>(b * T + (T - 1 - t))) * f4, f4);
+    }
+  }
+}
+
+/** dst += src (n floats). */
+export function addInto(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const p = dst + (<usize>i << 2);
+    v128.store(p, f32x4.add(v128.load(p), v128.load(src + (<usize>i << 2))));
+  }
+  for (; i < n; i++) {
+    const p = dst + (<usize>i << 2);
+    store<f32>(p, load<f32>(p) + load<f32>(src + (<usize>i << 2)));
+  }
+}
+
+/** Elementwise activation over n floats. */
+export function activationForward(code: i32, x: usize, y: usize, n: i32): void {
+  for (let i = 0; i < n; i += 4) {
+    const m = min(4, n - i);
+    const o = <usize>i << 2;
+    st(y + o, actV(code, ld(x + o, m)), m);
+  }
+}
+
+/** dx = dy ⊙ act'(y). */
+export function activationBackward(code: i32, y: usize, dy: usize, dx: usize, n: i32): void {
+  for (let i = 0; i < n; i += 4) {
+    const m = min(4, n - i);
+    const o = <usize>i << 2;
+    st(dx + o, f32x4.mul(ld(dy + o, m), dactV(code, ld(y + o, m))), m);
+  }
+}
+
+/** Adam / AdamW (Keras 3 form), in place. alpha = lr·√(1−β₂ᵗ)/(1−β₁ᵗ), decay = 1 − wd·lr. */
+export function adam(p: usize, g: usize, m: usize, v: usize, n: i32, alpha: f32, b1: f32, b2: f32, eps: f32, decay: f32): void {
+  const va = f32x4.splat(alpha), v1 = f32x4.splat(1 - b1), v2 = f32x4.splat(1 - b2), ve = f32x4.splat(eps), vd = f32x4.splat(decay);
+  for (let i = 0; i < n; i += 4) {
+    const c = min(4, n - i);
+    const o = <usize>i << 2;
+    const gg = ld(g + o, c);
+    let mm = ld(m + o, c);
+    let vv = ld(v + o, c);
+    mm = f32x4.add(mm, f32x4.mul(f32x4.sub(gg, mm), v1));
+    vv = f32x4.add(vv, f32x4.mul(f32x4.sub(f32x4.mul(gg, gg), vv), v2));
+    const pp = f32x4.sub(f32x4.mul(ld(p + o, c), vd), f32x4.div(f32x4.mul(va, mm), f32x4.add(f32x4.sqrt(vv), ve)));
+    st(m + o, mm, c);
+    st(v + o, vv, c);
+    st(p + o, pp, c);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Recurrent helpers
+
+/**
+ * hm[b, :] = hPrev[b, :] ⊙ mask[b, :] for b < B. hPrev row stride hs, hm row stride ms (floats).
+ */
+// @ts-ignore: decorator
+@inline function maskRows(B: i32, H: i32, hp: usize, hs: i32, mask: usize, dst: usize, ds: i32): void {
+  for (let b = 0; b < B; b++) {
+    const ph = hp + (<usize>(b * hs) << 2);
+    const pd = dst + (<usize>(b * ds) << 2);
+    const pm = mask + (<usize>(b * H) << 2);
+    if (mask == 0) memory.copy(pd, ph, <usize>H << 2);
+    else
+      for (let j = 0; j < H; j += 4) {
+        const n = min(4, H - j);
+        const o = <usize>j << 2;
+        st(pd + o, f32x4.mul(ld(ph + o, n), ld(pm + o, n)), n);
+      }
+  }
+}
+
+/** dst[b,:] += src[b,:] ⊙ mask[b,:] (or + src when mask == 0); contiguous [B, H]. */
+// @ts-ignore: decorator
+@inline function addMasked(n: i32, dst: usize, src: usize, mask: usize): void {
+  for (let i = 0; i < n; i += 4) {
+    const c = min(4, n - i);
+    const o = <usize>i << 2;
+    let s = ld(src + o, c);
+    if (mask != 0) s = f32x4.mul(s, ld(mask + o, c));
+    st(dst + o, f32x4.add(ld(dst + o, c), s), c);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// SimpleRNN
+//
+// Forward buffers: xs [B,T,D], W [D,H], U [H,H], bias [H] | 0, h0 [B,H] (zeros), mask [B,H] | 0,
+// A [B,T,H] pre-activations (scratch; becomes dA in backward), out [B,T,H],
+// HM [B,T,H] (training: masked h_{s-1}) | 0, tmp [B,H] scratch.
+
+export function simpleRnnForward(
+  B: i32, T: i32, D: i32, H: i32, xs: usize, W: usize, U: usize, bias: usize, h0: usize, mask: usize, act: i32,
+  A: usize, out: usize, HM: usize, tmp: usize,
+): void {
+  const TH = T * H;
+  fillRows(A, bias, B * T, H, H);
+  gemm(B * T, H, D, xs, D, 1, W, H, A, H);
+  for (let s = 0; s < T; s++) {
+    const hp = s == 0 ? h0 : out + (<usize>((s - 1) * H) << 2);
+    const hs = s == 0 ? H : TH;
+    let hm = hp, hms = hs;
+    if (HM != 0) {
+      hm = HM + (<usize>(s * H) << 2);
+      hms = TH;
+      maskRows(B, H, hp, hs, mask, hm, hms);
+    } else if (mask != 0) {
+      hm = tmp;
+      hms = H;
+      maskRows(B, H, hp, hs, mask, hm, hms);
+    }
+    const as = A + (<usize>(s * H) << 2);
+    gemm(B, H, H, hm, hms, 1, U, H, as, TH);
+    for (let b = 0; b < B; b++) {
+      const pa = as + (<usize>(b * TH) << 2);
+      const po = out + (<usize>(b * TH + s * H) << 2);
+      for (let j = 0; j < H; j += 4) {
+        const n = min(4, H - j);
+        const o = <usize>j << 2;
+        st(po + o, actV(act, ld(pa + o, n)), n);
+      }
+    }
+  }
+}
+
+/**
+ * Backward. dOut [B,T,H] | 0; dhN [B,H] in: dhLast (zeros), out: dh0. dhP [B,H] scratch.
+ * Ut [H,H] = Uᵀ, Wt [H,D] = Wᵀ. Outputs (accumulated, caller zeroes): dxs [B,T,D], dW [D,H], dU [H,H], db [H] | 0.
+ */
+export function simpleRnnBackward(
+  B: i32, T: i32, D: i32, H: i32, xs: usize, Wt: usize, Ut: usize, mask: usize, act: i32,
+  A: usize, out: usize, HM: usize, dOut: usize, dhN: usize, dhP: usize,
+  dxs: usize, dW: usize, dU: usize, db: usize,
+): void {
+  const TH = T * H;
+  for (let s = T - 1; s >= 0; s--) {
+    for (let b = 0; b < B; b++) {
+      const row = <usize>(b * TH + s * H) << 2;
+      const pdn = dhN + (<usize>(b * H) << 2);
+      for (let j = 0; j < H; j += 4) {
+        const n = min(4, H - j);
+        const o = <usize>j << 2;
+        let dh = ld(pdn + o, n);
+        if (dOut != 0) dh = f32x4.add(dh, ld(dOut + row + o, n));
+        st(A + row + o, f32x4.mul(dh, dactV(act, ld(out + row + o, n))), n);
+      }
+    }
+    memory.fill(dhP, 0, <usize>(B * H) << 2);
+    gemm(B, H, H, A + (<usize>(s * H) << 2), TH, 1, Ut, H, dhP, H);
+    memory.fill(dhN, 0, <usize>(B * H) << 2);
+    addMasked(B * H, dhN, dhP, mask);
+  }
+  const BT = B * T;
+  gemm(D, H, BT, xs, 1, D, A, H, dW, H);
+  gemm(H, H, BT, HM, 1, H, A, H, dU, H);
+  if (db != 0) colSum(db, A, BT, H, H);
+  gemm(BT, D, H, A, H, 1, Wt, D, dxs, D);
+}
+
+// ---------------------------------------------------------------------------
+// LSTM
+//
+// Forward: Z [B,T,4H] pre-activations, overwritten with the activated gates i|f|c̃|o;
+// Cs [B,T,H] cell states; AC [B,T,H] act(c) (training) | 0; out [B,T,H]; HM as SimpleRNN.
+
+export function lstmForward(
+  B: i32, T: i32, D: i32, H: i32, xs: usize, W: usize, U: usize, bias: usize, h0: usize, c0: usize, mask: usize,
+  act: i32, ract: i32, Z: usize, Cs: usize, AC: usize, out: usize, HM: usize, tmp: usize,
+): void {
+  const G = 4 * H;
+  const TH = T * H, TG = T * G;
+  fillRows(Z, bias, B * T, G, G);
+  gemm(B * T, G, D, xs, D, 1, W, G, Z, G);
+  for (let s = 0; s < T; s++) {
+    const hp = s == 0 ? h0 : out + (<usize>((s - 1) * H) << 2);
+    const hs = s == 0 ? H : TH;
+    let hm = hp, hms = hs;
+    if (HM != 0) {
+      hm = HM + (<usize>(s * H) << 2);
+      hms = TH;
+      maskRows(B, H, hp, hs, mask, hm, hms);
+    } else if (mask != 0) {
+      hm = tmp;
+      hms = H;
+      maskRows(B, H, hp, hs, mask, hm, hms);
+    }
+    const zs = Z + (<usize>(s * G) << 2);
+    gemm(B, G, H, hm, hms, 1, U, G, zs, TG);
+    const H4 = <usize>H << 2;
+    for (let b = 0; b < B; b++) {
+      const pz = zs + (<usize>(b * TG) << 2);
+      const row = <usize>(b * TH + s * H) << 2;
+      const pcp = s == 0 ? c0 + (<usize>(b * H) << 2) : Cs + row - H4;
+      for (let j = 0; j < H; j += 4) {
+        const n = min(4, H - j);
+        const o = <usize>j << 2;
+        const pi = pz + o;
+        const i = actV(ract, ld(pi, n));
+        const f = actV(ract, ld(pi + H4, n));
+        const g = actV(act, ld(pi + 2 * H4, n));
+        const og = actV(ract, ld(pi + 3 * H4, n));
+        const c = f32x4.add(f32x4.mul(f, ld(pcp + o, n)), f32x4.mul(i, g));
+        const ac = actV(act, c);
+        st(Cs + row + o, c, n);
+        st(out + row + o, f32x4.mul(og, ac), n);
+        if (AC != 0) {
+          st(AC + row + o, ac, n);
+          st(pi, i, n);
+          st(pi + H4, f, n);
+          st(pi + 2 * H4, g, n);
+          st(pi + 3 * H4, og, n);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Backward; Z holds the gates and is overwritten with dZ. dhN, dcN [B,H]: in dhLast/dcLast (zeros), out dh0/dc0.
+ * Ut [4H,H], Wt [4H,D]. Outputs accumulate (caller zeroes).
+ */
+export function lstmBackward(
+  B: i32, T: i32, D: i32, H: i32, xs: usize, Wt: usize, Ut: usize, c0: usize, mask: usize, act: i32, ract: i32,
+  Z: usize, Cs: usize, AC: usize, HM: usize, dOut: usize, dhN: usize, dcN: usize, dhP: usize,
+  dxs: usize, dW: usize, dU: usize, db: usize,
+): void {
+  const G = 4 * H;
+  const TH = T * H, TG = T * G;
+  const H4 = <usize>H << 2;
+  for (let s = T - 1; s >= 0; s--) {
+    const zs = Z + (<usize>(s * G) << 2);
+    for (let b = 0; b < B; b++) {
+      const pz = zs + (<usize>(b * TG) << 2);
+      const row = <usize>(b * TH + s * H) << 2;
+      const pcp = s == 0 ? c0 + (<usize>(b * H) << 2) : Cs + row - H4;
+      const pdh = dhN + (<usize>(b * H) << 2);
+      const pdc = dcN + (<usize>(b * H) << 2);
+      for (let j = 0; j < H; j += 4) {
+        const n = min(4, H - j);
+        const o = <usize>j << 2;
+        const pi = pz + o;
+        let dh = ld(pdh + o, n);
+        if (dOut != 0) dh = f32x4.add(dh, ld(dOut + row + o, n));
+        const i = ld(pi, n), f = ld(pi + H4, n), g = ld(pi + 2 * H4, n), og = ld(pi + 3 * H4, n);
+        const ac = ld(AC + row + o, n);
+        const dc = f32x4.add(ld(pdc + o, n), f32x4.mul(f32x4.mul(dh, og), dactV(act, ac)));
+        st(pi, f32x4.mul(f32x4.mul(dc, g), dactV(ract, i)), n);
+        st(pi + H4, f32x4.mul(f32x4.mul(dc, ld(pcp + o, n)), dactV(ract, f)), n);
+        st(pi + 2 * H4, f32x4.mul(f32x4.mul(dc, i), dactV(act, g)), n);
+        st(pi + 3 * H4, f32x4.mul(f32x4.mul(dh, ac), dactV(ract, og)), n);
+        st(pdc + o, f32x4.mul(dc, f), n);
+      }
+    }
+    memory.fill(dhP, 0, <usize>(B * H) << 2);
+    gemm(B, H, G, zs, TG, 1, Ut, H, dhP, H);
+    memory.fill(dhN, 0, <usize>(B * H) << 2);
+    addMasked(B * H, dhN, dhP, mask);
+  }
+  const BT = B * T;
+  gemm(D, G, BT, xs, 1, D, Z, G, dW, G);
+  gemm(H, G, BT, HM, 1, H, Z, G, dU, G);
+  if (db != 0) colSum(db, Z, BT, G, G);
+  gemm(BT, D, G, Z, G, 1, Wt, D, dxs, D);
+}
+
+// ---------------------------------------------------------------------------
+// GRU
+//
+// Forward: XP [B,T,3H] input projections (+ input bias), overwritten with the gates z|r|h̃.
+// resetAfter: RH [B,T,H] = recurrent h-projection rp_h (+ recurrent bias), RP [B,3H] scratch.
+// !resetAfter: RH [B,T,H] = r ⊙ hm (training; else RP used as [B,H] scratch), RP [B,3H] scratch.
+
+export function gruForward(
+  B: i32, T: i32, D: i32, H: i32, xs: usize, W: usize, U: usize, bias: usize, resetAfter: i32, h0: usize, mask: usize,
+  act: i32, ract: i32, XP: usize, RH: usize, RP: usize, out: usize, HM: usize, tmp: usize,
+): void {
+  const G = 3 * H;
+  const TH = T * H, TG = T * G;
+  const H4 = <usize>H << 2;
+  fillRows(XP, bias, B * T, G, G);
+  gemm(B * T, G, D, xs, D, 1, W, G, XP, G);
+  for (let s = 0; s < T; s++) {
+    const hp = s == 0 ? h0 : out + (<usize>((s - 1) * H) << 2);
+    const hs = s == 0 ? H : TH;
+    let hm = hp, hms = hs;
+    if (HM != 0) {
+      hm = HM + (<usize>(s * H) << 2);
+      hms = TH;
+      maskRows(B, H, hp, hs, mask, hm, hms);
+    } else if (mask != 0) {
+      hm = tmp;
+      hms = H;
+      maskRows(B, H, hp, hs, mask, hm, hms);
+    }
+    const xps = XP + (<usize>(s * G) << 2);
+    if (resetAfter) {
+      fillRows(RP, bias == 0 ? 0 : bias + (<usize>G << 2), B, G, G);
+      gemm(B, G, H, hm, hms, 1, U, G, RP, G);
+      for (let b = 0; b < B; b++) {
+        const px = xps + (<usize>(b * TG) << 2);
+        const pr = RP + (<usize>(b * G) << 2);
+        const row = <usize>(b * TH + s * H) << 2;
+        const php = s == 0 ? h0 + (<usize>(b * H) << 2) : out + row - H4;
+        for (let j = 0; j < H; j += 4) {
+          const n = min(4, H - j);
+          const o = <usize>j << 2;
+          const z = actV(ract, f32x4.add(ld(px + o, n), ld(pr + o, n)));
+          const r = actV(ract, f32x4.add(ld(px + H4 + o, n), ld(pr + H4 + o, n)));
+          const rph = ld(pr + 2 * H4 + o, n);
+          const hh = actV(act, f32x4.add(ld(px + 2 * H4 + o, n), f32x4.mul(r, rph)));
+          const hprev = ld(php + o, n);
+          st(out + row + o, f32x4.add(f32x4.mul(z, f32x4.sub(hprev, hh)), hh), n);
+          if (HM != 0) {
+            st(px + o, z, n);
+            st(px + H4 + o, r, n);
+            st(px + 2 * H4 + o, hh, n);
+            st(RH + row + o, rph, n);
+          }
+        }
+      }
+    } else {
+      // z, r from hm·U[:, 0:2H]
+      fillRows(RP, 0, B, 2 * H, 2 * H);
+      gemm(B, 2 * H, H, hm, hms, 1, U, G, RP, 2 * H);
+      const rhBase = HM != 0 ? RH + (<usize>(s * H) << 2) : tmp;
+      const rhs = HM != 0 ? TH : H;
+      // tmp may hold hm (mask, inference): use the second half of RP-sized scratch? RP is [B,3H]; use RP + 2H·B.
+      const rhPtr = HM != 0 ? rhBase : RP + (<usize>(B * 2 * H) << 2);
+      const rhStride = HM != 0 ? rhs : H;
+      for (let b = 0; b < B; b++) {
+        const px = xps + (<usize>(b * TG) << 2);
+        const pr = RP + (<usize>(b * 2 * H) << 2);
+        const phm = hm + (<usize>(b * hms) << 2);
+        const prh = rhPtr + (<usize>(b * rhStride) << 2);
+        for (let j = 0; j < H; j += 4) {
+          const n = min(4, H - j);
+          const o = <usize>j << 2;
+          const z = actV(ract, f32x4.add(ld(px + o, n), ld(pr + o, n)));
+          const r = actV(ract, f32x4.add(ld(px + H4 + o, n), ld(pr + H4 + o, n)));
+          st(px + o, z, n);
+          st(px + H4 + o, r, n);
+          st(prh + o, f32x4.mul(r, ld(phm + o, n)), n);
+        }
+      }
+      gemm(B, H, H, rhPtr, rhStride, 1, U + 2 * H4, G, xps + 2 * H4, TG);
+      for (let b = 0; b < B; b++) {
+        const px = xps + (<usize>(b * TG) << 2);
+        const row = <usize>(b * TH + s * H) << 2;
+        const php = s == 0 ? h0 + (<usize>(b * H) << 2) : out + row - H4;
+        for (let j = 0; j < H; j += 4) {
+          const n = min(4, H - j);
+          const o = <usize>j << 2;
+          const z = ld(px + o, n);
+          const hh = actV(act, ld(px + 2 * H4 + o, n));
+          st(px + 2 * H4 + o, hh, n);
+          st(out + row + o, f32x4.add(f32x4.mul(z, f32x4.sub(ld(php + o, n), hh)), hh), n);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Backward. XP holds the gates, overwritten with dXP (gradient of the input projection).
+ * resetAfter: RH (rp_h) is overwritten with the recurrent h-block gradient dah ⊙ r.
+ * dhN [B,H]: in dhLast (zeros), out dh0; dhP, dRH [B,H] scratch. Ut [3H,H], Wt [3H,D].
+ * db: [3H] or [2,3H] (resetAfter), accumulated.
+ */
+export function gruBackward(
+  B: i32, T: i32, D: i32, H: i32, xs: usize, Wt: usize, Ut: usize, resetAfter: i32, h0: usize, mask: usize,
+  act: i32, ract: i32, XP: usize, RH: usize, out: usize, HM: usize, dOut: usize, dhN: usize, dhP: usize, dRH: usize,
+  dxs: usize, dW: usize, dU: usize, db: usize,
+): void {
+  const G = 3 * H;
+  const TH = T * H, TG = T * G;
+  const H4 = <usize>H << 2;
+  const BH4 = <usize>(B * H) << 2;
+  for (let s = T - 1; s >= 0; s--) {
+    const xps = XP + (<usize>(s * G) << 2);
+    for (let b = 0; b < B; b++) {
+      const px = xps + (<usize>(b * TG) << 2);
+      const row = <usize>(b * TH + s * H) << 2;
+      const php = s == 0 ? h0 + (<usize>(b * H) << 2) : out + row - H4;
+      const pdh = dhN + (<usize>(b * H) << 2);
+      for (let j = 0; j < H; j += 4) {
+        const n = min(4, H - j);
+        const o = <usize>j << 2;
+        let dh = ld(pdh + o, n);
+        if (dOut != 0) dh = f32x4.add(dh, ld(dOut + row + o, n));
+        const z = ld(px + o, n), hh = ld(px + 2 * H4 + o, n);
+        const daz = f32x4.mul(f32x4.mul(dh, f32x4.sub(ld(php + o, n), hh)), dactV(ract, z));
+        const dah = f32x4.mul(f32x4.mul(dh, f32x4.sub(f32x4.splat(1), z)), dactV(act, hh));
+        st(px + o, daz, n);
+        st(px + 2 * H4 + o, dah, n);
+        st(pdh + o, f32x4.mul(dh, z), n);
+        if (resetAfter) {
+          const r = ld(px + H4 + o, n);
+          st(px + H4 + o, f32x4.mul(f32x4.mul(dah, ld(RH + row + o, n)), dactV(ract, r)), n);
+          st(RH + row + o, f32x4.mul(dah, r), n);
+        }
+      }
+    }
+    if (resetAfter) {
+      memory.fill(dhP, 0, BH4);
+      gemm(B, H, 2 * H, xps, TG, 1, Ut, H, dhP, H);
+      gemm(B, H, H, RH + (<usize>(s * H) << 2), TH, 1, Ut + <usize>(2 * H) * H4, H, dhP, H);
+      addMasked(B * H, dhN, dhP, mask);
+    } else {
+      // dResetHidden = dah · U_hᵀ
+      memory.fill(dRH, 0, BH4);
+      gemm(B, H, H, xps + 2 * H4, TG, 1, Ut + <usize>(2 * H) * H4, H, dRH, H);
+      for (let b = 0; b < B; b++) {
+        const px = xps + (<usize>(b * TG) << 2);
+        const phm = HM + (<usize>(b * TH + s * H) << 2);
+        const prh = dRH + (<usize>(b * H) << 2);
+        for (let j = 0; j < H; j += 4) {
+          const n = min(4, H - j);
+          const o = <usize>j << 2;
+          const r = ld(px + H4 + o, n);
+          const drh = ld(prh + o, n);
+          st(px + H4 + o, f32x4.mul(f32x4.mul(drh, ld(phm + o, n)), dactV(ract, r)), n);
+          st(prh + o, f32x4.mul(drh, r), n);
+        }
+      }
+      gemm(B, H, 2 * H, xps, TG, 1, Ut, H, dRH, H);
+      addMasked(B * H, dhN, dRH, mask);
+    }
+  }
+  const BT = B * T;
+  gemm(D, G, BT, xs, 1, D, XP, G, dW, G);
+  gemm(H, 2 * H, BT, HM, 1, H, XP, G, dU, G);
+  if (resetAfter) gemm(H, H, BT, HM, 1, H, RH, H, dU + 2 * H4, G);
+  else gemm(H, H, BT, RH, 1, H, XP + 2 * H4, G, dU + 2 * H4, G);
+  if (db != 0) {
+    colSum(db, XP, BT, G, G);
+    if (resetAfter) {
+      colSum(db + (<usize>G << 2), XP, BT, 2 * H, G);
+      colSum(db + (<usize>G << 2) + 2 * H4, RH, BT, H, H);
+    }
+  }
+  gemm(BT, D, G, XP, G, 1, Wt, D, dxs, D);
+}

@@ -1,0 +1,406 @@
+/**
+ * The "wasm" backend: AssemblyScript SIMD kernels (assembly/index.ts) behind
+ * the Kernels interface. Whole-sequence fused RNN kernels: the input
+ * projection of all steps is one GEMM, each step does only the recurrent
+ * product plus fused gates, and backward does per-step gate gradients then
+ * the weight/input gradients as large GEMMs. With threads > 1 the batch is
+ * split into independent slices run on worker threads (rows of a batch never
+ * interact inside an RNN), and weight-gradient partials are summed.
+ *
+ * Inputs are copied into the wasm arena; outputs are copied out into fresh
+ * Float32Arrays. A training forward keeps its cache in the arena until the
+ * matching backward (or until the cache object is garbage-collected).
+ * Embedding gather/scatter and Adam run in plain JS: they are memory-bound and
+ * copying them into wasm would cost as much as the work.
+ */
+import type {
+  ActivationName,
+  AdamUpdateArgs,
+  DenseBackwardArgs,
+  DenseBackwardResult,
+  DenseForwardArgs,
+  KernelCache,
+  Kernels,
+  RnnBackwardArgs,
+  RnnBackwardResult,
+  RnnForwardArgs,
+  RnnForwardResult,
+} from '../kernels.js';
+import { activationBackward as refActivationBackward, activationForward as refActivationForward } from '../reference/activations.js';
+import { Task, WasmRuntime, threadsSupported, wasmSimdSupported } from './runtime.js';
+
+export { wasmSimdSupported, threadsSupported, WasmRuntime };
+
+const ACT_CODES: Record<ActivationName, number> = {
+  linear: 0,
+  sigmoid: 1,
+  hardSigmoid: 2,
+  tanh: 3,
+  relu: 4,
+  softplus: 5,
+  elu: 6,
+  selu: 7,
+  exponential: 8,
+  softmax: -1,
+};
+
+function actCode(name: ActivationName, what: string): number {
+  const c = ACT_CODES[name];
+  if (c === undefined || c < 0) throw new Error(`wasm backend: ${what} activation "${name}" is not supported in a recurrent layer`);
+  return c;
+}
+
+export interface WasmKernelsOptions {
+  /** Worker threads (including the caller's). Default: available cores (1 where workers/SharedArrayBuffer are unavailable). */
+  threads?: number;
+}
+
+export interface WasmKernels extends Kernels {
+  readonly threads: number;
+  readonly runtime: WasmRuntime;
+  /** Stops the worker threads (the kernels stay usable single-threaded afterwards only if threads was 1). */
+  dispose(): void;
+}
+
+type Kind = 'simpleRNN' | 'lstm' | 'gru';
+
+interface WasmCache extends KernelCache {
+  kind: Kind;
+  B: number;
+  T: number;
+  D: number;
+  H: number;
+  G: number;
+  goBackwards: boolean;
+  act: number;
+  ract: number;
+  resetAfter: boolean;
+  hasBias: boolean;
+  biasLen: number;
+  ptr: Record<string, number>; // arena offsets (0 = absent)
+  released: boolean;
+}
+
+function defaultThreads(): number {
+  if (!threadsSupported()) return 1;
+  try {
+    const os = (globalThis as { process?: { getBuiltinModule?: (n: string) => unknown } }).process?.getBuiltinModule?.('node:os') as
+      | { availableParallelism?: () => number; cpus(): unknown[] }
+      | undefined;
+    if (!os) return 1;
+    return Math.max(1, os.availableParallelism ? os.availableParallelism() : os.cpus().length);
+  } catch {
+    return 1;
+  }
+}
+
+/** Creates a wasm Kernels instance with its own memory (and worker pool when threads > 1). */
+export function createWasmKernels(options: WasmKernelsOptions = {}): WasmKernels {
+  const rt = new WasmRuntime(options.threads ?? defaultThreads());
+  const ex = rt.exports;
+  const registry = new FinalizationRegistry<number[]>((offs) => rt.releaseAll(offs));
+
+  function releaseCache(c: WasmCache): void {
+    if (c.released) return;
+    c.released = true;
+    registry.unregister(c);
+    rt.releaseAll(Object.values(c.ptr));
+  }
+
+  /** Batch slices [b0, b1) for the threads. */
+  function batchSlices(B: number): [number, number][] {
+    const n = rt.slices(B);
+    const out: [number, number][] = [];
+    for (let k = 0; k < n; k++) out.push([Math.floor((k * B) / n), Math.floor(((k + 1) * B) / n)]);
+    return out;
+  }
+
+  function rnnForward(kind: Kind, args: RnnForwardArgs): RnnForwardResult {
+    const { B, T, D, H, goBackwards, training } = args;
+    const G = kind === 'lstm' ? 4 * H : kind === 'gru' ? 3 * H : H;
+    const resetAfter = kind === 'gru' ? (args.resetAfter ?? true) : false;
+    const act = actCode(args.activation, 'activation');
+    const ract = kind === 'simpleRNN' ? 0 : actCode(args.recurrentActivation, 'recurrent');
+    const biasLen = kind === 'gru' && resetAfter ? 2 * G : G;
+    if (args.bias && args.bias.length !== biasLen) throw new Error(`wasm ${kind}: bias has length ${args.bias.length}, expected ${biasLen}`);
+    const BT = B * T;
+    const p: Record<string, number> = {};
+    const temps: number[] = [];
+    // inputs
+    if (goBackwards) {
+      const raw = rt.put(args.x);
+      temps.push(raw);
+      p.xs = rt.alloc(BT * D * 4);
+      ex.reverseTime(p.xs, raw, B, T, D);
+    } else p.xs = rt.put(args.x);
+    p.W = rt.put(args.kernel);
+    p.U = rt.put(args.recurrentKernel);
+    p.bias = args.bias ? rt.put(args.bias) : 0;
+    p.h0 = args.h0 ? rt.put(args.h0) : rt.zeros(B * H);
+    p.mask = args.recurrentMask ? rt.put(args.recurrentMask) : 0;
+    p.out = rt.alloc(BT * H * 4);
+    p.HM = training ? rt.alloc(BT * H * 4) : 0;
+    const tmp = rt.alloc(B * H * 4);
+    temps.push(tmp);
+    const tasks: Task[] = [];
+    const slices = batchSlices(B);
+    if (kind === 'simpleRNN') {
+      p.A = rt.alloc(BT * H * 4);
+      for (const [b0, b1] of slices) {
+        const o = (f: number): number => b0 * f * 4;
+        tasks.push({
+          fn: 'simpleRnnForward',
+          args: [b1 - b0, T, D, H, p.xs + o(T * D), p.W, p.U, p.bias, p.h0 + o(H), p.mask ? p.mask + o(H) : 0, act,
+            p.A + o(T * H), p.out + o(T * H), p.HM ? p.HM + o(T * H) : 0, tmp + o(H)],
+        });
+      }
+    } else if (kind === 'lstm') {
+      p.c0 = args.c0 ? rt.put(args.c0) : rt.zeros(B * H);
+      p.Z = rt.alloc(BT * G * 4);
+      p.Cs = rt.alloc(BT * H * 4);
+      p.AC = training ? rt.alloc(BT * H * 4) : 0;
+      for (const [b0, b1] of slices) {
+        const o = (f: number): number => b0 * f * 4;
+        tasks.push({
+          fn: 'lstmForward',
+          args: [b1 - b0, T, D, H, p.xs + o(T * D), p.W, p.U, p.bias, p.h0 + o(H), p.c0 + o(H), p.mask ? p.mask + o(H) : 0, act, ract,
+            p.Z + o(T * G), p.Cs + o(T * H), p.AC ? p.AC + o(T * H) : 0, p.out + o(T * H), p.HM ? p.HM + o(T * H) : 0, tmp + o(H)],
+        });
+      }
+    } else {
+      p.XP = rt.alloc(BT * G * 4);
+      p.RH = training ? rt.alloc(BT * H * 4) : 0;
+      const RP = rt.alloc(B * G * 4);
+      temps.push(RP);
+      for (const [b0, b1] of slices) {
+        const o = (f: number): number => b0 * f * 4;
+        tasks.push({
+          fn: 'gruForward',
+          args: [b1 - b0, T, D, H, p.xs + o(T * D), p.W, p.U, p.bias, resetAfter ? 1 : 0, p.h0 + o(H), p.mask ? p.mask + o(H) : 0, act, ract,
+            p.XP + o(T * G), p.RH ? p.RH + o(T * H) : 0, RP + o(G), p.out + o(T * H), p.HM ? p.HM + o(T * H) : 0, tmp + o(H)],
+        });
+      }
+    }
+    rt.run(tasks);
+    rt.releaseAll(temps);
+
+    const output = rt.copyOut(p.out, BT * H);
+    const hLast = new Float32Array(B * H);
+    for (let b = 0; b < B; b++) hLast.set(output.subarray((b * T + T - 1) * H, (b * T + T) * H), b * H);
+    let cLast: Float32Array | null = null;
+    if (kind === 'lstm') {
+      cLast = new Float32Array(B * H);
+      const cs = rt.f32(p.Cs, BT * H);
+      for (let b = 0; b < B; b++) cLast.set(cs.subarray((b * T + T - 1) * H, (b * T + T) * H), b * H);
+    }
+    if (!training) {
+      rt.releaseAll(Object.values(p));
+      return { output, hLast, cLast, cache: null };
+    }
+    const cache: WasmCache = {
+      kind,
+      B, T, D, H, G,
+      goBackwards,
+      act,
+      ract,
+      resetAfter,
+      hasBias: !!args.bias,
+      biasLen,
+      ptr: p,
+      released: false,
+    };
+    registry.register(cache, Object.values(p), cache);
+    return { output, hLast, cLast, cache };
+  }
+
+  function rnnBackward(kind: Kind, { cache: anyCache, dOutput, dhLast, dcLast }: RnnBackwardArgs): RnnBackwardResult {
+    const c = anyCache as WasmCache;
+    if (!c || c.kind !== kind || !c.ptr) throw new Error(`wasm ${kind}Backward: got a ${anyCache?.kind} cache (not from this backend's ${kind} forward)`);
+    if (c.released) throw new Error(`wasm ${kind}Backward: this cache was already consumed by a backward pass (each forward allows one backward)`);
+    const { B, T, D, H, G } = c;
+    const p = c.ptr;
+    const BT = B * T;
+    const temps: number[] = [];
+    const t = (off: number): number => {
+      temps.push(off);
+      return off;
+    };
+    try {
+      const Wt = t(rt.alloc(G * D * 4));
+      ex.transpose(Wt, p.W, D, G);
+      const Ut = t(rt.alloc(G * H * 4));
+      ex.transpose(Ut, p.U, H, G);
+      const dOut = dOutput ? t(rt.put(dOutput)) : 0;
+      const dhN = t(dhLast ? rt.put(dhLast) : rt.zeros(B * H));
+      const dcN = kind === 'lstm' ? t(dcLast ? rt.put(dcLast) : rt.zeros(B * H)) : 0;
+      const dhP = t(rt.alloc(B * H * 4));
+      const dRH = kind === 'gru' ? t(rt.alloc(B * H * 4)) : 0;
+      const dxs = t(rt.zeros(BT * D));
+      const slices = batchSlices(B);
+      // weight-gradient buffers: one set per slice, summed into slice 0's
+      const gradSets: { dW: number; dU: number; db: number }[] = slices.map(() => ({
+        dW: t(rt.zeros(D * G)),
+        dU: t(rt.zeros(H * G)),
+        db: c.hasBias ? t(rt.zeros(c.biasLen)) : 0,
+      }));
+      const tasks: Task[] = slices.map(([b0, b1], k) => {
+        const o = (f: number): number => b0 * f * 4;
+        const g = gradSets[k];
+        const Bs = b1 - b0;
+        const mask = p.mask ? p.mask + o(H) : 0;
+        const dO = dOut ? dOut + o(T * H) : 0;
+        if (kind === 'simpleRNN') {
+          return {
+            fn: 'simpleRnnBackward',
+            args: [Bs, T, D, H, p.xs + o(T * D), Wt, Ut, mask, c.act, p.A + o(T * H), p.out + o(T * H), p.HM + o(T * H), dO,
+              dhN + o(H), dhP + o(H), dxs + o(T * D), g.dW, g.dU, g.db],
+          };
+        }
+        if (kind === 'lstm') {
+          return {
+            fn: 'lstmBackward',
+            args: [Bs, T, D, H, p.xs + o(T * D), Wt, Ut, p.c0 + o(H), mask, c.act, c.ract, p.Z + o(T * G), p.Cs + o(T * H), p.AC + o(T * H),
+              p.HM + o(T * H), dO, dhN + o(H), dcN + o(H), dhP + o(H), dxs + o(T * D), g.dW, g.dU, g.db],
+          };
+        }
+        return {
+          fn: 'gruBackward',
+          args: [Bs, T, D, H, p.xs + o(T * D), Wt, Ut, c.resetAfter ? 1 : 0, p.h0 + o(H), mask, c.act, c.ract, p.XP + o(T * G),
+            p.RH + o(T * H), p.out + o(T * H), p.HM + o(T * H), dO, dhN + o(H), dhP + o(H), dRH + o(H), dxs + o(T * D), g.dW, g.dU, g.db],
+        };
+      });
+      rt.run(tasks);
+      const g0 = gradSets[0];
+      for (let k = 1; k < gradSets.length; k++) {
+        ex.addInto(g0.dW, gradSets[k].dW, D * G);
+        ex.addInto(g0.dU, gradSets[k].dU, H * G);
+        if (g0.db) ex.addInto(g0.db, gradSets[k].db, c.biasLen);
+      }
+      let dx: Float32Array;
+      if (c.goBackwards) {
+        const r = t(rt.alloc(BT * D * 4));
+        ex.reverseTime(r, dxs, B, T, D);
+        dx = rt.copyOut(r, BT * D);
+      } else dx = rt.copyOut(dxs, BT * D);
+      return {
+        dx,
+        dKernel: rt.copyOut(g0.dW, D * G),
+        dRecurrentKernel: rt.copyOut(g0.dU, H * G),
+        dBias: g0.db ? rt.copyOut(g0.db, c.biasLen) : null,
+        dh0: rt.copyOut(dhN, B * H),
+        dc0: kind === 'lstm' ? rt.copyOut(dcN, B * H) : null,
+      };
+    } finally {
+      rt.releaseAll(temps);
+      releaseCache(c);
+    }
+  }
+
+  const ACT_WASM_MIN = 2048;
+
+  const kernels: WasmKernels = {
+    name: 'wasm',
+    threads: rt.threads,
+    runtime: rt,
+    dispose: () => rt.dispose(),
+
+    denseForward({ x, kernel, bias, N, D, U }: DenseForwardArgs): Float32Array {
+      const px = rt.put(x);
+      const pk = rt.put(kernel);
+      const pb = bias ? rt.put(bias) : 0;
+      const py = rt.alloc(N * U * 4);
+      ex.fillRows(py, pb, N, U, U);
+      rt.gemm(N, U, D, px, D, 1, pk, U, py, U);
+      const y = rt.copyOut(py, N * U);
+      rt.releaseAll([px, pk, pb, py]);
+      return y;
+    },
+
+    denseBackward({ x, kernel, dy, N, D, U, hasBias }: DenseBackwardArgs): DenseBackwardResult {
+      const px = rt.put(x);
+      const pk = rt.put(kernel);
+      const pdy = rt.put(dy);
+      const pkt = rt.alloc(D * U * 4);
+      ex.transpose(pkt, pk, D, U);
+      const pdx = rt.zeros(N * D);
+      const pdk = rt.zeros(D * U);
+      const pdb = hasBias ? rt.zeros(U) : 0;
+      rt.gemm(N, D, U, pdy, U, 1, pkt, D, pdx, D);
+      rt.gemm(D, U, N, px, 1, D, pdy, U, pdk, U);
+      if (pdb) ex.colSum(pdb, pdy, N, U, U);
+      const res = { dx: rt.copyOut(pdx, N * D), dKernel: rt.copyOut(pdk, D * U), dBias: pdb ? rt.copyOut(pdb, U) : null };
+      rt.releaseAll([px, pk, pdy, pkt, pdx, pdk, pdb]);
+      return res;
+    },
+
+    embeddingForward(ids: Int32Array, table: Float32Array, N: number, E: number): Float32Array {
+      const out = new Float32Array(N * E);
+      for (let n = 0; n < N; n++) {
+        const src = ids[n] * E;
+        const dst = n * E;
+        for (let e = 0; e < E; e++) out[dst + e] = table[src + e];
+      }
+      return out;
+    },
+
+    embeddingBackward(ids: Int32Array, dOut: Float32Array, N: number, E: number, V: number): Float32Array {
+      const dTable = new Float32Array(V * E);
+      for (let n = 0; n < N; n++) {
+        const row = ids[n] * E;
+        const src = n * E;
+        for (let e = 0; e < E; e++) dTable[row + e] += dOut[src + e];
+      }
+      return dTable;
+    },
+
+    activationForward(name: ActivationName, x: Float32Array, lastDim: number): Float32Array {
+      if (name === 'softmax' || x.length < ACT_WASM_MIN) return refActivationForward(name, x, lastDim);
+      const px = rt.put(x);
+      ex.activationForward(ACT_CODES[name], px, px, x.length);
+      const y = rt.copyOut(px, x.length);
+      rt.release(px);
+      return y;
+    },
+
+    activationBackward(name: ActivationName, x: Float32Array, y: Float32Array, dy: Float32Array, lastDim: number): Float32Array {
+      if (name === 'softmax' || x.length < ACT_WASM_MIN) return refActivationBackward(name, x, y, dy, lastDim);
+      if (name === 'linear') return dy.slice();
+      const py = rt.put(y);
+      const pdy = rt.put(dy);
+      ex.activationBackward(ACT_CODES[name], py, pdy, pdy, x.length);
+      const dx = rt.copyOut(pdy, x.length);
+      rt.releaseAll([py, pdy]);
+      return dx;
+    },
+
+    simpleRnnForward: (a) => rnnForward('simpleRNN', a),
+    simpleRnnBackward: (a) => rnnBackward('simpleRNN', a),
+    lstmForward: (a) => rnnForward('lstm', a),
+    lstmBackward: (a) => rnnBackward('lstm', a),
+    gruForward: (a) => rnnForward('gru', a),
+    gruBackward: (a) => rnnBackward('gru', a),
+
+    adamUpdate({ param, grad, m, v, learningRate, beta1, beta2, epsilon, step, weightDecay }: AdamUpdateArgs): void {
+      const alpha = (learningRate * Math.sqrt(1 - Math.pow(beta2, step))) / (1 - Math.pow(beta1, step));
+      const decay = 1 - weightDecay * learningRate;
+      const c1 = 1 - beta1;
+      const c2 = 1 - beta2;
+      const n = param.length;
+      if (weightDecay !== 0) for (let i = 0; i < n; i++) param[i] *= decay;
+      for (let i = 0; i < n; i++) {
+        const g = grad[i];
+        const mi = (m[i] += (g - m[i]) * c1);
+        const vi = (v[i] += (g * g - v[i]) * c2);
+        param[i] -= (alpha * mi) / (Math.sqrt(vi) + epsilon);
+      }
+    },
+  };
+  return kernels;
+}
+
+let shared: WasmKernels | null = null;
+
+/** The process-wide default wasm kernels (default thread count), created on first use. */
+export function defaultWasmKernels(): WasmKernels {
+  return (shared ??= createWasmKernels());
+}

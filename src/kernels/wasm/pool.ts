@@ -1,0 +1,128 @@
+/**
+ * A tiny synchronous worker pool (Node worker_threads) over a shared
+ * WebAssembly.Memory. The caller stays synchronous: it posts tasks through a
+ * SharedArrayBuffer control block, runs its own share, then blocks on
+ * Atomics.wait until the workers are done. Workers are unref'd, so an idle
+ * pool never keeps the process alive.
+ */
+import type { Task } from './runtime.js';
+import type { WasmMemory, WasmModule } from './wasm-api.js';
+
+const MAX_ARGS = 32;
+const SLOT_I32 = 4; // state, fn, nargs, error
+const IDLE = 0;
+const PENDING = 1;
+const DONE = 2;
+const EXIT = 3;
+
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, ctrl, args, index, fns } = workerData;
+const instance = new WebAssembly.Instance(module, { env: { memory } });
+const state = new Int32Array(ctrl);
+const argv = new Float64Array(args);
+const base = index * ${SLOT_I32};
+const abase = index * ${MAX_ARGS};
+const table = fns.map((n) => instance.exports[n]);
+for (;;) {
+  const v = Atomics.load(state, base);
+  if (v === ${EXIT}) break;
+  if (v !== ${PENDING}) { Atomics.wait(state, base, v); continue; }
+  try {
+    const n = state[base + 2];
+    const a = [];
+    for (let i = 0; i < n; i++) a.push(argv[abase + i]);
+    table[state[base + 1]](...a);
+    state[base + 3] = 0;
+  } catch (e) {
+    state[base + 3] = 1;
+  }
+  Atomics.store(state, base, ${DONE});
+  Atomics.notify(state, base);
+}
+`;
+
+/** Node's builtin modules without a static `node:` import (keeps the module graph browser-safe). */
+export function nodeBuiltin(name: string): unknown {
+  const p = (globalThis as { process?: { getBuiltinModule?: (n: string) => unknown } }).process;
+  const m = p?.getBuiltinModule?.(name);
+  if (!m) throw new Error(`${name} is not available in this runtime`);
+  return m;
+}
+
+interface NodeWorker {
+  unref(): void;
+  terminate(): Promise<number>;
+}
+
+export class WorkerPool {
+  private readonly state: Int32Array;
+  private readonly argv: Float64Array;
+  private readonly workers: NodeWorker[] = [];
+  private readonly fnIndex: Map<string, number>;
+
+  constructor(module: WasmModule, memory: WasmMemory, count: number) {
+    const { Worker } = nodeBuiltin('node:worker_threads') as {
+      Worker: new (src: string, opts: { eval: boolean; workerData: unknown }) => NodeWorker;
+    };
+    const fns = ['gemm', 'simpleRnnForward', 'simpleRnnBackward', 'lstmForward', 'lstmBackward', 'gruForward', 'gruBackward'];
+    this.fnIndex = new Map(fns.map((n, i) => [n, i]));
+    const ctrl = new SharedArrayBuffer(count * SLOT_I32 * 4);
+    const args = new SharedArrayBuffer(count * MAX_ARGS * 8);
+    this.state = new Int32Array(ctrl);
+    this.argv = new Float64Array(args);
+    for (let i = 0; i < count; i++) {
+      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, ctrl, args, index: i, fns } });
+      w.unref();
+      this.workers.push(w);
+    }
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Runs tasks[0] via `local` on this thread and tasks[1..] on workers (tasks.length - 1 <= size). */
+  run(tasks: Task[], local: (t: Task) => void): void {
+    const n = tasks.length - 1;
+    if (n > this.workers.length) throw new Error(`worker pool: ${n} remote tasks for ${this.workers.length} workers`);
+    for (let w = 0; w < n; w++) {
+      const t = tasks[w + 1];
+      if (t.args.length > MAX_ARGS) throw new Error('worker pool: too many arguments');
+      const base = w * SLOT_I32;
+      this.state[base + 1] = this.fnIndex.get(t.fn)!;
+      this.state[base + 2] = t.args.length;
+      for (let i = 0; i < t.args.length; i++) this.argv[w * MAX_ARGS + i] = t.args[i];
+      Atomics.store(this.state, base, PENDING);
+      Atomics.notify(this.state, base);
+    }
+    let error: unknown = null;
+    try {
+      local(tasks[0]);
+    } catch (e) {
+      error = e;
+    }
+    let failed = false;
+    for (let w = 0; w < n; w++) {
+      const base = w * SLOT_I32;
+      for (;;) {
+        const v = Atomics.load(this.state, base);
+        if (v === DONE) break;
+        Atomics.wait(this.state, base, v, 1000);
+      }
+      if (this.state[base + 3] !== 0) failed = true;
+      Atomics.store(this.state, base, IDLE);
+    }
+    if (error) throw error;
+    if (failed) throw new Error('wasm backend: a worker task failed');
+  }
+
+  dispose(): void {
+    for (let w = 0; w < this.workers.length; w++) {
+      Atomics.store(this.state, w * SLOT_I32, EXIT);
+      Atomics.notify(this.state, w * SLOT_I32);
+    }
+    for (const w of this.workers) void w.terminate();
+    this.workers.length = 0;
+  }
+}

@@ -1,0 +1,239 @@
+/**
+ * Wasm runtime: instantiates the AssemblyScript kernels (assembly/index.ts)
+ * over one linear memory, manages an arena inside it, and runs work on a
+ * worker_threads pool over a shared memory when threads > 1 (Node only).
+ *
+ * The arena is a first-fit free list with coalescing, managed from JS; the
+ * kernels only see raw byte offsets. Memory grows on demand and is reused, so a
+ * training loop's footprint stays flat.
+ */
+import { WASM_MAX_PAGES, WASM_PLAIN_BASE64, WASM_SHARED_BASE64 } from './binary.generated.js';
+import { WorkerPool } from './pool.js';
+import { wasmApi, type WasmApi, type WasmMemory, type WasmModule } from './wasm-api.js';
+
+/** The raw exports of the wasm module (pointers are byte offsets). */
+export interface WasmExports {
+  heapBase(): number;
+  gemm(M: number, N: number, K: number, a: number, ars: number, acs: number, b: number, ldb: number, c: number, ldc: number): void;
+  fillRows(dst: number, src: number, rows: number, width: number, ldd: number): void;
+  colSum(dst: number, src: number, rows: number, width: number, lds: number): void;
+  transpose(dst: number, src: number, R: number, C: number): void;
+  reverseTime(dst: number, src: number, B: number, T: number, F: number): void;
+  addInto(dst: number, src: number, n: number): void;
+  activationForward(code: number, x: number, y: number, n: number): void;
+  activationBackward(code: number, y: number, dy: number, dx: number, n: number): void;
+  adam(p: number, g: number, m: number, v: number, n: number, alpha: number, b1: number, b2: number, eps: number, decay: number): void;
+  [name: string]: unknown;
+}
+
+/** Names of exports that may be dispatched to worker threads. */
+export const TASK_FUNCTIONS = [
+  'gemm',
+  'simpleRnnForward',
+  'simpleRnnBackward',
+  'lstmForward',
+  'lstmBackward',
+  'gruForward',
+  'gruBackward',
+] as const;
+export type TaskFunction = (typeof TASK_FUNCTIONS)[number];
+export interface Task {
+  fn: TaskFunction;
+  args: number[];
+}
+
+function decodeBase64(b64: string): Uint8Array {
+  const B = (globalThis as { Buffer?: { from(s: string, enc: string): Uint8Array } }).Buffer;
+  if (B) return new Uint8Array(B.from(b64, 'base64'));
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+// A minimal module using one v128 instruction: validates only where SIMD is supported.
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+
+/** True when WebAssembly with 128-bit SIMD is available. */
+export function wasmSimdSupported(): boolean {
+  try {
+    const wa = wasmApi();
+    return !!wa && wa.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+/** True when shared memory + worker_threads can be used (Node with SharedArrayBuffer). */
+export function threadsSupported(): boolean {
+  const p = (globalThis as { process?: { getBuiltinModule?: unknown } }).process;
+  return typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object' && typeof p?.getBuiltinModule === 'function';
+}
+
+let plainModule: WasmModule | null = null;
+let sharedModule: WasmModule | null = null;
+
+function getModule(wa: WasmApi, shared: boolean): WasmModule {
+  if (shared) return (sharedModule ??= new wa.Module(decodeBase64(WASM_SHARED_BASE64)));
+  return (plainModule ??= new wa.Module(decodeBase64(WASM_PLAIN_BASE64)));
+}
+
+const ALIGN = 64;
+const PAGE = 65536;
+
+export class WasmRuntime {
+  readonly memory: WasmMemory;
+  readonly exports: WasmExports;
+  readonly threads: number;
+  private readonly pool: WorkerPool | null;
+  private top: number;
+  private readonly base: number;
+  private readonly live = new Map<number, number>(); // offset -> size
+  private free: { off: number; size: number }[] = []; // sorted by off
+
+  constructor(threads: number) {
+    const wa = wasmApi();
+    if (!wa || !wasmSimdSupported()) throw new Error('backend "wasm" needs WebAssembly with 128-bit SIMD, which this runtime does not support');
+    const useThreads = threads > 1 && threadsSupported();
+    this.threads = useThreads ? Math.floor(threads) : 1;
+    this.memory = new wa.Memory(
+      useThreads ? { initial: 64, maximum: WASM_MAX_PAGES, shared: true } : { initial: 64, maximum: WASM_MAX_PAGES },
+    );
+    const module = getModule(wa, useThreads);
+    const instance = new wa.Instance(module, { env: { memory: this.memory } });
+    this.exports = instance.exports as unknown as WasmExports;
+    this.base = this.top = Math.max(1024, Math.ceil(this.exports.heapBase() / ALIGN) * ALIGN);
+    this.pool = useThreads ? new WorkerPool(module, this.memory, this.threads - 1) : null;
+  }
+
+  /** Allocates `bytes` (rounded to 64) in the arena; contents are unspecified. */
+  alloc(bytes: number): number {
+    const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
+    for (let i = 0; i < this.free.length; i++) {
+      const blk = this.free[i];
+      if (blk.size >= size) {
+        const off = blk.off;
+        if (blk.size === size) this.free.splice(i, 1);
+        else {
+          blk.off += size;
+          blk.size -= size;
+        }
+        this.live.set(off, size);
+        return off;
+      }
+    }
+    const off = this.top;
+    const end = off + size;
+    const have = this.memory.buffer.byteLength;
+    if (end > have) {
+      const need = Math.ceil((end - have) / PAGE);
+      const grow = Math.max(need, Math.ceil(have / PAGE / 4)); // grow by >= 25% to limit grow calls
+      const pages = Math.min(grow, WASM_MAX_PAGES - have / PAGE);
+      if (pages < need) throw new Error(`wasm backend: out of memory (need ${end} bytes, max ${WASM_MAX_PAGES * PAGE})`);
+      this.memory.grow(pages);
+    }
+    this.top = end;
+    this.live.set(off, size);
+    return off;
+  }
+
+  /** Allocates and zero-fills n floats. */
+  zeros(n: number): number {
+    const off = this.alloc(n * 4);
+    new Uint8Array(this.memory.buffer, off, n * 4).fill(0);
+    return off;
+  }
+
+  /** Allocates and copies a Float32Array in. */
+  put(a: Float32Array): number {
+    const off = this.alloc(a.length * 4);
+    this.f32(off, a.length).set(a);
+    return off;
+  }
+
+  release(off: number): void {
+    const size = this.live.get(off);
+    if (size === undefined) return;
+    this.live.delete(off);
+    // insert sorted, coalesce
+    const free = this.free;
+    let lo = 0;
+    let hi = free.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (free[mid].off < off) lo = mid + 1;
+      else hi = mid;
+    }
+    free.splice(lo, 0, { off, size });
+    if (lo + 1 < free.length && free[lo].off + free[lo].size === free[lo + 1].off) {
+      free[lo].size += free[lo + 1].size;
+      free.splice(lo + 1, 1);
+    }
+    if (lo > 0 && free[lo - 1].off + free[lo - 1].size === free[lo].off) {
+      free[lo - 1].size += free[lo].size;
+      free.splice(lo, 1);
+      lo--;
+    }
+    const last = free[free.length - 1];
+    if (last && last.off + last.size === this.top) {
+      this.top = last.off;
+      free.pop();
+    }
+  }
+
+  releaseAll(offs: number[]): void {
+    for (const o of offs) if (o) this.release(o);
+  }
+
+  /** A Float32Array view (invalidated by memory growth: do not keep it across allocations). */
+  f32(off: number, n: number): Float32Array {
+    return new Float32Array(this.memory.buffer, off, n);
+  }
+
+  /** A fresh copy of n floats at off. */
+  copyOut(off: number, n: number): Float32Array {
+    return this.f32(off, n).slice();
+  }
+
+  /** Bytes in use / reserved, for tests and benchmarks. */
+  stats(): { liveBytes: number; arenaBytes: number; memoryBytes: number } {
+    let liveBytes = 0;
+    for (const s of this.live.values()) liveBytes += s;
+    return { liveBytes, arenaBytes: this.top - this.base, memoryBytes: this.memory.buffer.byteLength };
+  }
+
+  /** Runs tasks, task 0 on this thread, the others on workers; returns when all are done. */
+  run(tasks: Task[]): void {
+    if (tasks.length === 0) return;
+    if (!this.pool || tasks.length === 1) {
+      for (const t of tasks) (this.exports[t.fn] as (...a: number[]) => void)(...t.args);
+      return;
+    }
+    this.pool.run(tasks, (t) => (this.exports[t.fn] as (...a: number[]) => void)(...t.args));
+  }
+
+  /** Number of parallel slices to use for `rows` independent rows. */
+  slices(rows: number): number {
+    return Math.max(1, Math.min(this.threads, rows));
+  }
+
+  /** C[M,N] += A·B split over rows of C across threads (see assembly gemm for the stride convention). */
+  gemm(M: number, N: number, K: number, a: number, ars: number, acs: number, b: number, ldb: number, c: number, ldc: number): void {
+    const n = this.slices(Math.floor(M / 16));
+    if (n <= 1 || M * N * K < 1 << 18) {
+      this.exports.gemm(M, N, K, a, ars, acs, b, ldb, c, ldc);
+      return;
+    }
+    const tasks: Task[] = [];
+    const chunk = Math.ceil(M / n / 4) * 4;
+    for (let i0 = 0; i0 < M; i0 += chunk) {
+      const m = Math.min(chunk, M - i0);
+      tasks.push({ fn: 'gemm', args: [m, N, K, a + i0 * ars * 4, ars, acs, b, ldb, c + i0 * ldc * 4, ldc] });
+    }
+    this.run(tasks);
+  }
+
+  dispose(): void {
+    this.pool?.dispose();
+  }
+}

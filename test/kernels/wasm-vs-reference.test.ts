@@ -1,0 +1,293 @@
+// Every wasm kernel against the reference backend (the spec) on random shapes,
+// including sizes that are not multiples of 4 or of the 4×8 GEMM tile, with
+// goBackwards, recurrent masks, initial states, both GRU variants and the
+// recurrent-layer activations. Threads 1 and 2 must agree.
+//
+// Tolerance: |wasm − ref| ≤ TOL · max(1, max|ref|) per field, TOL = 2e-5.
+// Differences come from float32 summation order (blocked SIMD GEMM vs plain
+// loops) and from the vectorised exp/sigmoid/tanh (~1–2 ulp); observed worst
+// errors are ~1e-6 on these shapes.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { referenceKernels as R } from '../../src/kernels/reference/index.js';
+import { createWasmKernels } from '../../src/kernels/wasm/index.js';
+import type { ActivationName, Kernels, RnnBackwardResult, RnnForwardArgs, RnnForwardResult } from '../../src/kernels/kernels.js';
+import { Random } from '../../src/random.js';
+import { randomArray } from '../helpers/gradcheck.js';
+
+const TOL = 2e-5;
+const W1 = createWasmKernels({ threads: 1 });
+const W2 = createWasmKernels({ threads: 2 });
+after(() => {
+  W1.dispose();
+  W2.dispose();
+});
+
+function close(what: string, got: Float32Array | null | undefined, want: Float32Array | null | undefined, tol = TOL): void {
+  if (want === null || want === undefined) {
+    assert.ok(got === null || got === undefined, `${what}: expected null`);
+    return;
+  }
+  assert.ok(got, `${what}: missing`);
+  assert.equal(got.length, want.length, `${what}: length`);
+  let scale = 1;
+  for (let i = 0; i < want.length; i++) scale = Math.max(scale, Math.abs(want[i]));
+  let worst = 0;
+  let at = -1;
+  for (let i = 0; i < want.length; i++) {
+    const e = Math.abs(got[i] - want[i]);
+    if (!(e <= worst)) {
+      worst = e;
+      at = i;
+    }
+  }
+  assert.ok(worst <= tol * scale, `${what}: max err ${worst.toExponential(2)} at [${at}] (got ${got[at]}, want ${want[at]}), allowed ${(tol * scale).toExponential(2)}`);
+}
+
+type Kind = 'simpleRNN' | 'lstm' | 'gru';
+const fwd = (k: Kernels, kind: Kind, a: RnnForwardArgs): RnnForwardResult =>
+  kind === 'lstm' ? k.lstmForward(a) : kind === 'gru' ? k.gruForward(a) : k.simpleRnnForward(a);
+const bwd = (k: Kernels, kind: Kind, a: Parameters<Kernels['lstmBackward']>[0]): RnnBackwardResult =>
+  kind === 'lstm' ? k.lstmBackward(a) : kind === 'gru' ? k.gruBackward(a) : k.simpleRnnBackward(a);
+
+interface Case {
+  kind: Kind;
+  B: number;
+  T: number;
+  D: number;
+  H: number;
+  goBackwards?: boolean;
+  mask?: boolean;
+  state?: boolean;
+  resetAfter?: boolean;
+  activation?: ActivationName;
+  recurrentActivation?: ActivationName;
+  noBias?: boolean;
+  dOut?: boolean; // default true
+  dLast?: boolean; // default true
+}
+
+function makeArgs(c: Case, seed: number): RnnForwardArgs {
+  const rng = new Random(seed);
+  const G = c.kind === 'lstm' ? 4 : c.kind === 'gru' ? 3 : 1;
+  const resetAfter = c.kind === 'gru' ? (c.resetAfter ?? true) : undefined;
+  const biasLen = c.kind === 'gru' && resetAfter ? 2 * G * c.H : G * c.H;
+  return {
+    x: randomArray(rng, c.B * c.T * c.D, 1),
+    kernel: randomArray(rng, c.D * G * c.H, 0.4),
+    recurrentKernel: randomArray(rng, c.H * G * c.H, 0.4),
+    bias: c.noBias ? null : randomArray(rng, biasLen, 0.3),
+    h0: c.state ? randomArray(rng, c.B * c.H, 0.8) : null,
+    c0: c.state && c.kind === 'lstm' ? randomArray(rng, c.B * c.H, 0.8) : null,
+    recurrentMask: c.mask ? Float32Array.from({ length: c.B * c.H }, () => (rng.next() < 0.3 ? 0 : 1 / 0.7)) : null,
+    B: c.B,
+    T: c.T,
+    D: c.D,
+    H: c.H,
+    goBackwards: c.goBackwards ?? false,
+    activation: c.activation ?? 'tanh',
+    recurrentActivation: c.recurrentActivation ?? 'sigmoid',
+    resetAfter,
+    training: true,
+  };
+}
+
+function runCase(c: Case, seed = 1): void {
+  const args = makeArgs(c, seed);
+  const rng = new Random(seed + 100);
+  const dOutput = c.dOut === false ? null : randomArray(rng, c.B * c.T * c.H, 1);
+  const dhLast = c.dLast === false ? null : randomArray(rng, c.B * c.H, 1);
+  const dcLast = c.kind === 'lstm' && c.dLast !== false ? randomArray(rng, c.B * c.H, 1) : null;
+  const ref = fwd(R, c.kind, args);
+  const refG = bwd(R, c.kind, { cache: ref.cache!, dOutput, dhLast, dcLast });
+  for (const [label, K] of [['1 thread', W1], ['2 threads', W2]] as const) {
+    const got = fwd(K, c.kind, { ...args });
+    close(`${label} output`, got.output, ref.output);
+    close(`${label} hLast`, got.hLast, ref.hLast);
+    close(`${label} cLast`, got.cLast, ref.cLast);
+    const g = bwd(K, c.kind, { cache: got.cache!, dOutput, dhLast, dcLast });
+    close(`${label} dx`, g.dx, refG.dx);
+    close(`${label} dKernel`, g.dKernel, refG.dKernel);
+    close(`${label} dRecurrentKernel`, g.dRecurrentKernel, refG.dRecurrentKernel);
+    close(`${label} dBias`, g.dBias, refG.dBias);
+    close(`${label} dh0`, g.dh0, refG.dh0);
+    close(`${label} dc0`, g.dc0, refG.dc0);
+    const inf = fwd(K, c.kind, { ...args, training: false });
+    assert.equal(inf.cache, null);
+    close(`${label} inference output`, inf.output, ref.output);
+    close(`${label} inference cLast`, inf.cLast, ref.cLast);
+  }
+}
+
+function name(c: Case): string {
+  return Object.entries(c)
+    .map(([k, v]) => (v === true ? k : `${k}=${v}`))
+    .join(' ');
+}
+
+const shapes: [number, number, number, number][] = [
+  [1, 1, 1, 1],
+  [3, 5, 2, 3],
+  [5, 7, 9, 17],
+  [2, 4, 3, 33],
+  [6, 3, 13, 8],
+  [9, 6, 5, 5],
+];
+
+describe('wasm vs reference: RNN kernels', () => {
+  for (const kind of ['simpleRNN', 'lstm', 'gru'] as Kind[]) {
+    for (const [B, T, D, H] of shapes) {
+      const c: Case = { kind, B, T, D, H, state: H % 2 === 1, mask: B % 3 === 0 };
+      test(name(c), () => runCase(c));
+    }
+    const variants: Partial<Case>[] = [
+      { goBackwards: true },
+      { goBackwards: true, mask: true, state: true },
+      { noBias: true },
+      { dOut: false },
+      { dLast: false },
+      { activation: 'relu', recurrentActivation: 'hardSigmoid' },
+      { activation: 'sigmoid', recurrentActivation: 'tanh' },
+      { activation: 'hardSigmoid', recurrentActivation: 'sigmoid', mask: true },
+      { activation: 'linear', recurrentActivation: 'relu' },
+      { activation: 'elu', recurrentActivation: 'softplus' },
+    ];
+    for (const v of variants) {
+      const c: Case = { kind, B: 4, T: 6, D: 3, H: 7, ...v };
+      test(name(c), () => runCase(c, 3));
+    }
+    if (kind === 'gru') {
+      for (const v of [
+        { resetAfter: false },
+        { resetAfter: false, mask: true, state: true, goBackwards: true },
+        { resetAfter: false, noBias: true, H: 17, B: 5 },
+        { resetAfter: false, activation: 'relu', recurrentActivation: 'hardSigmoid' },
+        { resetAfter: true, mask: true, state: true, H: 33 },
+      ] as Partial<Case>[]) {
+        const c: Case = { kind, B: 4, T: 5, D: 6, H: 9, ...v };
+        test(name(c), () => runCase(c, 5));
+      }
+    }
+  }
+  test('larger LSTM (B=16, T=20, D=24, H=40) with mask and goBackwards', () =>
+    runCase({ kind: 'lstm', B: 16, T: 20, D: 24, H: 40, mask: true, goBackwards: true, state: true }, 9));
+});
+
+describe('wasm vs reference: dense, embedding, activations, adam', () => {
+  for (const [N, D, U] of [[1, 1, 1], [3, 5, 7], [17, 33, 9], [64, 20, 1], [130, 70, 45]]) {
+    test(`dense N=${N} D=${D} U=${U}`, () => {
+      const rng = new Random(N * 7 + U);
+      const x = randomArray(rng, N * D, 1);
+      const kernel = randomArray(rng, D * U, 1);
+      const bias = randomArray(rng, U, 1);
+      const dy = randomArray(rng, N * U, 1);
+      for (const K of [W1, W2]) {
+        close('y', K.denseForward({ x, kernel, bias, N, D, U }), R.denseForward({ x, kernel, bias, N, D, U }));
+        close('y (no bias)', K.denseForward({ x, kernel, bias: null, N, D, U }), R.denseForward({ x, kernel, bias: null, N, D, U }));
+        for (const hasBias of [true, false]) {
+          const a = K.denseBackward({ x, kernel, dy, N, D, U, hasBias });
+          const b = R.denseBackward({ x, kernel, dy, N, D, U, hasBias });
+          close('dx', a.dx, b.dx);
+          close('dKernel', a.dKernel, b.dKernel);
+          close('dBias', a.dBias, b.dBias);
+        }
+      }
+    });
+  }
+  test('embedding gather / scatter-add with repeated ids', () => {
+    const rng = new Random(5);
+    const [V, E, N] = [11, 7, 40];
+    const ids = Int32Array.from({ length: N }, () => Math.floor(rng.next() * V));
+    const table = randomArray(rng, V * E, 1);
+    const dOut = randomArray(rng, N * E, 1);
+    close('out', W1.embeddingForward(ids, table, N, E), R.embeddingForward(ids, table, N, E));
+    close('dTable', W1.embeddingBackward(ids, dOut, N, E, V), R.embeddingBackward(ids, dOut, N, E, V), 1e-6);
+  });
+  const acts: ActivationName[] = ['linear', 'sigmoid', 'hardSigmoid', 'tanh', 'relu', 'softplus', 'elu', 'selu', 'exponential', 'softmax'];
+  for (const n of [5, 4100]) {
+    for (const a of acts) {
+      test(`activation ${a} n=${n}`, () => {
+        const rng = new Random(n);
+        const x = randomArray(rng, n, 6);
+        const dy = randomArray(rng, n, 1);
+        const y = W1.activationForward(a, x, 5);
+        const yr = R.activationForward(a, x, 5);
+        close('y', y, yr);
+        close('dx', W1.activationBackward(a, x, yr, dy, 5), R.activationBackward(a, x, yr, dy, 5));
+      });
+    }
+  }
+  test('adam / adamW match', () => {
+    for (const weightDecay of [0, 0.01]) {
+      const rng = new Random(3);
+      const n = 37;
+      const p = randomArray(rng, n, 1);
+      const g = randomArray(rng, n, 1);
+      const [p1, p2, m1, m2, v1, v2] = [p.slice(), p.slice(), new Float32Array(n), new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+      for (let step = 1; step <= 3; step++) {
+        const common = { grad: g, learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, step, weightDecay };
+        W1.adamUpdate({ ...common, param: p1, m: m1, v: v1 });
+        R.adamUpdate({ ...common, param: p2, m: m2, v: v2 });
+      }
+      close('param', p1, p2, 1e-6);
+      close('m', m1, m2, 1e-6);
+      close('v', v1, v2, 1e-6);
+    }
+  });
+});
+
+describe('wasm GEMM on odd shapes', () => {
+  const ex = W1.runtime.exports;
+  const rt = W1.runtime;
+  function refGemm(M: number, N: number, K: number, a: Float32Array, ars: number, acs: number, b: Float32Array, c: Float32Array): void {
+    for (let i = 0; i < M; i++)
+      for (let j = 0; j < N; j++) {
+        let s = 0;
+        for (let k = 0; k < K; k++) s += a[i * ars + k * acs] * b[k * N + j];
+        c[i * N + j] += s;
+      }
+  }
+  for (const [M, N, K] of [[1, 1, 1], [3, 5, 7], [4, 8, 1], [5, 9, 3], [17, 33, 13], [33, 17, 300], [7, 520, 9], [64, 64, 64]]) {
+    for (const trans of [false, true]) {
+      test(`C += A${trans ? 'ᵀ' : ''}·B M=${M} N=${N} K=${K}`, () => {
+        const rng = new Random(M * 31 + N * 7 + K);
+        const a = randomArray(rng, M * K, 1);
+        const b = randomArray(rng, K * N, 1);
+        const c0 = randomArray(rng, M * N, 1);
+        const [ars, acs] = trans ? [1, M] : [K, 1];
+        const want = c0.slice();
+        refGemm(M, N, K, a, ars, acs, b, want);
+        const pa = rt.put(a), pb = rt.put(b), pc = rt.put(c0);
+        ex.gemm(M, N, K, pa, ars, acs, pb, N, pc, N);
+        const got = rt.copyOut(pc, M * N);
+        rt.releaseAll([pa, pb, pc]);
+        close('C', got, want, 1e-5 * Math.sqrt(K));
+      });
+    }
+  }
+});
+
+describe('wasm arena', () => {
+  test('memory stays flat over repeated training calls', () => {
+    const c: Case = { kind: 'lstm', B: 8, T: 10, D: 6, H: 12 };
+    const args = makeArgs(c, 2);
+    const step = (): void => {
+      const f = W1.lstmForward(args);
+      W1.lstmBackward({ cache: f.cache!, dOutput: null, dhLast: f.hLast, dcLast: null });
+      W1.lstmForward({ ...args, training: false });
+    };
+    step();
+    const before = W1.runtime.stats();
+    for (let i = 0; i < 20; i++) step();
+    const afterStats = W1.runtime.stats();
+    assert.equal(afterStats.liveBytes, before.liveBytes);
+    assert.equal(afterStats.arenaBytes, before.arenaBytes);
+  });
+  test('a cache is consumed by its backward', () => {
+    const args = makeArgs({ kind: 'gru', B: 2, T: 3, D: 2, H: 3 }, 4);
+    const f = W1.gruForward(args);
+    W1.gruBackward({ cache: f.cache!, dOutput: null, dhLast: f.hLast });
+    assert.throws(() => W1.gruBackward({ cache: f.cache!, dOutput: null, dhLast: f.hLast }), /already consumed/);
+    assert.throws(() => W1.lstmBackward({ cache: W1.gruForward(args).cache!, dOutput: null, dhLast: null }), /cache/);
+  });
+});
