@@ -3,3 +3,4 @@ export { loadData, getWordIndex, decode, resolveArchive, IMDB_URL, IMDB_SHA256, 
 export { tokenizeReview } from './tokenize.js';
 export { ArchiveError } from './archive.js';
 export { DownloadError, downloadFile, type DownloadOptions } from './download.js';
+export { encode, type EncodeOptions } from './encode.js';
