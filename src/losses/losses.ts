@@ -90,11 +90,15 @@ export function computeLoss(name: LossName, yPred: Float32Array, yTrue: ArrayLik
             const q = yPred[o + j] / sum;
             const p = Math.min(Math.max(q, EPSILON), 1 - EPSILON);
             total -= t * Math.log(p);
-            // d/dp_j of −Σ_k t_k log(p_k / Σp) = −t_j/p_j + (Σt)/Σp (ignoring the clip's zero-gradient region)
+            // d/dp_j of −Σ_k t_k log(p_k / Σp) = −t_j/p_j + (Σ_k t_k)/Σp, over the unclipped k
             grad[o + j] = q > EPSILON && q < 1 - EPSILON ? -t / (q * sum) : 0;
           }
+          // Σ_k t_k/Σp over the unclipped k only: a clipped log(p_k) is constant (zero gradient, as tf.clip_by_value).
           let tsum = 0;
-          for (let j = 0; j < C; j++) tsum += target(j);
+          for (let j = 0; j < C; j++) {
+            const q = yPred[o + j] / sum;
+            if (q > EPSILON && q < 1 - EPSILON) tsum += target(j);
+          }
           for (let j = 0; j < C; j++) grad[o + j] = (grad[o + j] + tsum / sum) / rows;
         }
       }
