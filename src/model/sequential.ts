@@ -145,7 +145,7 @@ export class Sequential {
     if (!this.built) this.build([null, ...t.shape.slice(1)]);
     const expected = this.inputShape!;
     if (t.shape.length !== expected.length || expected.some((d, i) => i > 0 && d !== null && d !== t.shape[i])) {
-      throw new Error(`${what}: input shape ${formatShape([...t.shape])} does not match the model's input shape ${formatShape(expected)}`);
+      throw new Error(`${what}: input shape ${formatShape([...t.shape])} does not match the model's input shape ${formatShape(expected)} expected by its first layer ${this.layers[0].name} (${this.layers[0].className})`);
     }
     return t;
   }
