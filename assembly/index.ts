@@ -30,49 +30,60 @@ export function heapBase(): usize {
 // ---------------------------------------------------------------------------
 // Vector math
 
-/** e^x, Cephes-style range reduction + degree-6 polynomial (~1-2 ulp). */
+// Vector constants live in memory and are loaded with load32_splat (one vbroadcastss):
+// V8 would otherwise rebuild every v128.const inside the loop with three instructions.
+const KT: usize = memory.data<f32>([
+  88.3762626647949, -87.3365478515625, 1.44269504088896341, 12582912.0, // 0..3
+  0.693359375, -2.12194440e-4, 1.9875691500e-4, 1.3981999507e-3, // 4..7
+  8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1, // 8..11
+  1.0, 2.0, -2.0, 0.5, // 12..15
+  <f32>(1.0 / 6.0), SELU_SCALE, SELU_SCALE * SELU_ALPHA, 0.0, // 16..19
+]);
+const K_ONE = 12, K_TWO = 13, K_MTWO = 14, K_HALF = 15, K_SIXTH = 16, K_SELU_S = 17, K_SELU_SA = 18;
+
+// @ts-ignore: decorator
+@inline function kc(i: i32): v128 {
+  return v128.load32_splat(KT + (<usize>i << 2));
+}
+
+/**
+ * e^x, Cephes-style range reduction + degree-6 polynomial (~1-2 ulp). Uses only ops that
+ * V8 lowers to one instruction (pmin/pmax instead of min/max, the 1.5·2^23 rounding trick
+ * instead of nearest + trunc_sat).
+ */
 // @ts-ignore: decorator
 @inline function expV(x0: v128): v128 {
-  const x = f32x4.max(f32x4.min(x0, f32x4.splat(88.3762626647949)), f32x4.splat(-87.3365478515625));
-  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
-  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
-  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
-  let p = f32x4.splat(1.9875691500e-4);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
-  p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1.0));
-  // 2^n (n in [-126, 127] after the clamp)
-  const e = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  const x = f32x4.pmax(f32x4.pmin(x0, kc(0)), kc(1));
+  const magic = kc(3); // 1.5·2^23: adding it rounds to an integer kept in the low mantissa bits
+  const t = f32x4.add(f32x4.mul(x, kc(2)), magic);
+  const n = f32x4.sub(t, magic);
+  let r = f32x4.sub(x, f32x4.mul(n, kc(4)));
+  r = f32x4.sub(r, f32x4.mul(n, kc(5)));
+  let p = kc(6);
+  p = f32x4.add(f32x4.mul(p, r), kc(7));
+  p = f32x4.add(f32x4.mul(p, r), kc(8));
+  p = f32x4.add(f32x4.mul(p, r), kc(9));
+  p = f32x4.add(f32x4.mul(p, r), kc(10));
+  p = f32x4.add(f32x4.mul(p, r), kc(11));
+  const one = kc(K_ONE);
+  p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), one);
+  // 2^n: the low bits of t hold n (two's complement); shift them into the exponent field (+127 = bits of 1.0)
+  const e = i32x4.add(i32x4.shl(t, 23), one);
   return f32x4.mul(p, e);
 }
 
 // @ts-ignore: decorator
 @inline function sigmoidV(x: v128): v128 {
-  const one = f32x4.splat(1.0);
+  const one = kc(K_ONE);
   return f32x4.div(one, f32x4.add(one, expV(f32x4.neg(x))));
 }
 
-/** tanh: odd polynomial for |x| < 0.625 (Cephes tanhf), else 1 - 2/(e^{2|x|}+1). */
+/** tanh(x) = 2σ(2x) − 1 (absolute error ~1e-7; the clamp in expV keeps ±large finite). */
 // @ts-ignore: decorator
 @inline function tanhV(x: v128): v128 {
-  const ax = f32x4.abs(x);
-  const one = f32x4.splat(1.0);
-  const e = expV(f32x4.add(ax, ax));
-  let big = f32x4.sub(one, f32x4.div(f32x4.splat(2.0), f32x4.add(e, one)));
-  // copy the sign of x
-  const signMask = i32x4.splat(0x80000000);
-  big = v128.or(big, v128.and(x, signMask));
-  const z = f32x4.mul(x, x);
-  let p = f32x4.splat(-5.70498872745e-3);
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.06390887954e-2));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-5.37397155531e-2));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.33314422036e-1));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.33332819422e-1));
-  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
-  return v128.bitselect(small, big, f32x4.lt(ax, f32x4.splat(0.625)));
+  const one = kc(K_ONE);
+  const e = expV(f32x4.mul(x, kc(K_MTWO)));
+  return f32x4.sub(f32x4.div(kc(K_TWO), f32x4.add(one, e)), one);
 }
 
 // @ts-ignore: decorator
@@ -103,9 +114,9 @@ function actS(code: i32, x: f32): f32 {
   if (code == SIGMOID) return sigmoidV(x);
   if (code == TANH) return tanhV(x);
   if (code == LINEAR) return x;
-  if (code == RELU) return f32x4.max(x, f32x4.splat(0));
+  if (code == RELU) return f32x4.pmax(x, f32x4.splat(0));
   if (code == HARD_SIGMOID) {
-    return f32x4.min(f32x4.max(f32x4.add(f32x4.mul(x, f32x4.splat(<f32>(1.0 / 6.0))), f32x4.splat(0.5)), f32x4.splat(0)), f32x4.splat(1));
+    return f32x4.pmin(f32x4.pmax(f32x4.add(f32x4.mul(x, kc(K_SIXTH)), kc(K_HALF)), f32x4.splat(0)), kc(K_ONE));
   }
   if (code == EXPONENTIAL) return expV(x);
   return laneMap(code, x);
@@ -114,17 +125,17 @@ function actS(code: i32, x: f32): f32 {
 /** dy/dx expressed through the output y (valid for every elementwise activation here). */
 // @ts-ignore: decorator
 @inline function dactV(code: i32, y: v128): v128 {
-  const one = f32x4.splat(1.0);
+  const one = kc(K_ONE);
   const zero = f32x4.splat(0);
   if (code == SIGMOID) return f32x4.mul(y, f32x4.sub(one, y));
   if (code == TANH) return f32x4.sub(one, f32x4.mul(y, y));
   if (code == LINEAR) return one;
   if (code == RELU) return v128.and(f32x4.gt(y, zero), one);
-  if (code == HARD_SIGMOID) return v128.and(v128.and(f32x4.gt(y, zero), f32x4.lt(y, one)), f32x4.splat(<f32>(1.0 / 6.0)));
+  if (code == HARD_SIGMOID) return v128.and(v128.and(f32x4.gt(y, zero), f32x4.lt(y, one)), kc(K_SIXTH));
   if (code == EXPONENTIAL) return y;
   if (code == SOFTPLUS) return f32x4.sub(one, expV(f32x4.neg(y)));
   if (code == ELU) return v128.bitselect(one, f32x4.add(y, one), f32x4.gt(y, zero));
-  if (code == SELU) return v128.bitselect(f32x4.splat(SELU_SCALE), f32x4.add(y, f32x4.splat(SELU_SCALE * SELU_ALPHA)), f32x4.gt(y, zero));
+  if (code == SELU) return v128.bitselect(kc(K_SELU_S), f32x4.add(y, kc(K_SELU_SA)), f32x4.gt(y, zero));
   return one;
 }
 
@@ -305,12 +316,24 @@ export function transpose(dst: usize, src: usize, R: i32, C: i32): void {
   }
 }
 
-/** Row-block copy of a [B, T, F] sequence with the time axis reversed. */
-export function reverseTime(dst: usize, src: usize, B: i32, T: i32, F: i32): void {
+/** dst[s, b, :] = src[b, t, :] with t = reverse ? T-1-s : s  ([B,T,F] batch-major → [T,B,F] time-major). */
+export function toTimeMajor(dst: usize, src: usize, B: i32, T: i32, F: i32, reverse: i32): void {
   const f4 = <usize>F << 2;
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
-      memory.copy(dst + (<usize>(b * T + t)) * f4, src + (<usize>(b * T + (T - 1 - t))) * f4, f4);
+      const s = reverse ? T - 1 - t : t;
+      memory.copy(dst + <usize>(s * B + b) * f4, src + <usize>(b * T + t) * f4, f4);
+    }
+  }
+}
+
+/** Inverse of toTimeMajor: dst[b, t, :] = src[s, b, :]. */
+export function fromTimeMajor(dst: usize, src: usize, B: i32, T: i32, F: i32, reverse: i32): void {
+  const f4 = <usize>F << 2;
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      const s = reverse ? T - 1 - t : t;
+      memory.copy(dst + <usize>(b * T + t) * f4, src + <usize>(s * B + b) * f4, f4);
     }
   }
 }
@@ -399,37 +422,49 @@ export function adam(p: usize, g: usize, m: usize, v: usize, n: i32, alpha: f32,
 }
 
 // ---------------------------------------------------------------------------
-// SimpleRNN
-//
-// Forward buffers: xs [B,T,D], W [D,H], U [H,H], bias [H] | 0, h0 [B,H] (zeros), mask [B,H] | 0,
-// A [B,T,H] pre-activations (scratch; becomes dA in backward), out [B,T,H],
-// HM [B,T,H] (training: masked h_{s-1}) | 0, tmp [B,H] scratch.
+// Recurrences (time-major). Every sequence buffer is [T, SB, F] (SB = full batch,
+// the step stride); a batch slice of Bs rows is selected by offsetting the
+// pointers by b0 rows, so slices run independently on different threads.
+// The input projections (x·W + b for all steps) and the weight / input
+// gradients are large GEMMs done by the caller; these functions do only what
+// must be sequential in time.
 
+// @ts-ignore: decorator
+@inline function stepPtr(base: usize, s: i32, SB: i32, F: i32): usize {
+  return base + (<usize>(s * SB * F) << 2);
+}
+
+/**
+ * The recurrent input of step s: hm = h_{s−1} ⊙ mask (or h_{s−1}), rows of stride H.
+ * Written to HM_s when training (HM != 0), to tmp when only masking, else h_{s−1} itself.
+ */
+// @ts-ignore: decorator
+@inline function recurrentInput(Bs: i32, SB: i32, H: i32, s: i32, h0: usize, out: usize, mask: usize, HM: usize, tmp: usize): usize {
+  const hp = s == 0 ? h0 : stepPtr(out, s - 1, SB, H);
+  if (HM != 0) {
+    const hm = stepPtr(HM, s, SB, H);
+    maskRows(Bs, H, hp, H, mask, hm, H);
+    return hm;
+  }
+  if (mask != 0) {
+    maskRows(Bs, H, hp, H, mask, tmp, H);
+    return tmp;
+  }
+  return hp;
+}
+
+// SimpleRNN: A [T,SB,H] holds x·W + b; out [T,SB,H] = h.
 export function simpleRnnForward(
-  B: i32, T: i32, D: i32, H: i32, xs: usize, W: usize, U: usize, bias: usize, h0: usize, mask: usize, act: i32,
-  A: usize, out: usize, HM: usize, tmp: usize,
+  Bs: i32, SB: i32, T: i32, H: i32, U: usize, h0: usize, mask: usize, act: i32, A: usize, out: usize, HM: usize, tmp: usize,
 ): void {
-  const TH = T * H;
-  fillRows(A, bias, B * T, H, H);
-  gemm(B * T, H, D, xs, D, 1, W, H, A, H);
   for (let s = 0; s < T; s++) {
-    const hp = s == 0 ? h0 : out + (<usize>((s - 1) * H) << 2);
-    const hs = s == 0 ? H : TH;
-    let hm = hp, hms = hs;
-    if (HM != 0) {
-      hm = HM + (<usize>(s * H) << 2);
-      hms = TH;
-      maskRows(B, H, hp, hs, mask, hm, hms);
-    } else if (mask != 0) {
-      hm = tmp;
-      hms = H;
-      maskRows(B, H, hp, hs, mask, hm, hms);
-    }
-    const as = A + (<usize>(s * H) << 2);
-    gemm(B, H, H, hm, hms, 1, U, H, as, TH);
-    for (let b = 0; b < B; b++) {
-      const pa = as + (<usize>(b * TH) << 2);
-      const po = out + (<usize>(b * TH + s * H) << 2);
+    const hm = recurrentInput(Bs, SB, H, s, h0, out, mask, HM, tmp);
+    const as = stepPtr(A, s, SB, H);
+    gemm(Bs, H, H, hm, H, 1, U, H, as, H);
+    const os = stepPtr(out, s, SB, H);
+    for (let b = 0; b < Bs; b++) {
+      const pa = as + (<usize>(b * H) << 2);
+      const po = os + (<usize>(b * H) << 2);
       for (let j = 0; j < H; j += 4) {
         const n = min(4, H - j);
         const o = <usize>j << 2;
@@ -439,88 +474,63 @@ export function simpleRnnForward(
   }
 }
 
-/**
- * Backward. dOut [B,T,H] | 0; dhN [B,H] in: dhLast (zeros), out: dh0. dhP [B,H] scratch.
- * Ut [H,H] = Uᵀ, Wt [H,D] = Wᵀ. Outputs (accumulated, caller zeroes): dxs [B,T,D], dW [D,H], dU [H,H], db [H] | 0.
- */
+/** A ← dA. dOut [T,SB,H] | 0; dhN [SB,H]: in dhLast (zeros), out dh0; dhP scratch; Ut = Uᵀ [H,H]. */
 export function simpleRnnBackward(
-  B: i32, T: i32, D: i32, H: i32, xs: usize, Wt: usize, Ut: usize, mask: usize, act: i32,
-  A: usize, out: usize, HM: usize, dOut: usize, dhN: usize, dhP: usize,
-  dxs: usize, dW: usize, dU: usize, db: usize,
+  Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, mask: usize, act: i32, A: usize, out: usize, dOut: usize, dhN: usize, dhP: usize,
 ): void {
-  const TH = T * H;
   for (let s = T - 1; s >= 0; s--) {
-    for (let b = 0; b < B; b++) {
-      const row = <usize>(b * TH + s * H) << 2;
-      const pdn = dhN + (<usize>(b * H) << 2);
+    const as = stepPtr(A, s, SB, H);
+    const os = stepPtr(out, s, SB, H);
+    for (let b = 0; b < Bs; b++) {
+      const row = <usize>(b * H) << 2;
       for (let j = 0; j < H; j += 4) {
         const n = min(4, H - j);
-        const o = <usize>j << 2;
-        let dh = ld(pdn + o, n);
-        if (dOut != 0) dh = f32x4.add(dh, ld(dOut + row + o, n));
-        st(A + row + o, f32x4.mul(dh, dactV(act, ld(out + row + o, n))), n);
+        const o = row + (<usize>j << 2);
+        let dh = ld(dhN + o, n);
+        if (dOut != 0) dh = f32x4.add(dh, ld(stepPtr(dOut, s, SB, H) + o, n));
+        st(as + o, f32x4.mul(dh, dactV(act, ld(os + o, n))), n);
       }
     }
-    memory.fill(dhP, 0, <usize>(B * H) << 2);
-    gemm(B, H, H, A + (<usize>(s * H) << 2), TH, 1, Ut, H, dhP, H);
-    memory.fill(dhN, 0, <usize>(B * H) << 2);
-    addMasked(B * H, dhN, dhP, mask);
+    memory.fill(dhP, 0, <usize>(Bs * H) << 2);
+    gemm(Bs, H, H, as, H, 1, Ut, H, dhP, H);
+    memory.fill(dhN, 0, <usize>(Bs * H) << 2);
+    addMasked(Bs * H, dhN, dhP, mask);
   }
-  const BT = B * T;
-  gemm(D, H, BT, xs, 1, D, A, H, dW, H);
-  gemm(H, H, BT, HM, 1, H, A, H, dU, H);
-  if (db != 0) colSum(db, A, BT, H, H);
-  gemm(BT, D, H, A, H, 1, Wt, D, dxs, D);
 }
 
-// ---------------------------------------------------------------------------
-// LSTM
-//
-// Forward: Z [B,T,4H] pre-activations, overwritten with the activated gates i|f|c̃|o;
-// Cs [B,T,H] cell states; AC [B,T,H] act(c) (training) | 0; out [B,T,H]; HM as SimpleRNN.
-
+// LSTM: Z [T,SB,4H] holds x·W + b and becomes the activated gates i|f|c̃|o (training);
+// Cs [T,SB,H] cell states; AC [T,SB,H] act(c) (training) | 0; out [T,SB,H].
 export function lstmForward(
-  B: i32, T: i32, D: i32, H: i32, xs: usize, W: usize, U: usize, bias: usize, h0: usize, c0: usize, mask: usize,
-  act: i32, ract: i32, Z: usize, Cs: usize, AC: usize, out: usize, HM: usize, tmp: usize,
+  Bs: i32, SB: i32, T: i32, H: i32, U: usize, h0: usize, c0: usize, mask: usize, act: i32, ract: i32,
+  Z: usize, Cs: usize, AC: usize, out: usize, HM: usize, tmp: usize,
 ): void {
   const G = 4 * H;
-  const TH = T * H, TG = T * G;
-  fillRows(Z, bias, B * T, G, G);
-  gemm(B * T, G, D, xs, D, 1, W, G, Z, G);
+  const H4 = <usize>H << 2;
   for (let s = 0; s < T; s++) {
-    const hp = s == 0 ? h0 : out + (<usize>((s - 1) * H) << 2);
-    const hs = s == 0 ? H : TH;
-    let hm = hp, hms = hs;
-    if (HM != 0) {
-      hm = HM + (<usize>(s * H) << 2);
-      hms = TH;
-      maskRows(B, H, hp, hs, mask, hm, hms);
-    } else if (mask != 0) {
-      hm = tmp;
-      hms = H;
-      maskRows(B, H, hp, hs, mask, hm, hms);
-    }
-    const zs = Z + (<usize>(s * G) << 2);
-    gemm(B, G, H, hm, hms, 1, U, G, zs, TG);
-    const H4 = <usize>H << 2;
-    for (let b = 0; b < B; b++) {
-      const pz = zs + (<usize>(b * TG) << 2);
-      const row = <usize>(b * TH + s * H) << 2;
-      const pcp = s == 0 ? c0 + (<usize>(b * H) << 2) : Cs + row - H4;
+    const hm = recurrentInput(Bs, SB, H, s, h0, out, mask, HM, tmp);
+    const zs = stepPtr(Z, s, SB, G);
+    gemm(Bs, G, H, hm, H, 1, U, G, zs, G);
+    const cps = s == 0 ? c0 : stepPtr(Cs, s - 1, SB, H);
+    const cs = stepPtr(Cs, s, SB, H);
+    const os = stepPtr(out, s, SB, H);
+    const acs = AC != 0 ? stepPtr(AC, s, SB, H) : 0;
+    for (let b = 0; b < Bs; b++) {
+      const pz = zs + (<usize>(b * G) << 2);
+      const row = <usize>(b * H) << 2;
       for (let j = 0; j < H; j += 4) {
         const n = min(4, H - j);
-        const o = <usize>j << 2;
-        const pi = pz + o;
+        const o = row + (<usize>j << 2);
+        const pi = pz + (<usize>j << 2);
         const i = actV(ract, ld(pi, n));
         const f = actV(ract, ld(pi + H4, n));
         const g = actV(act, ld(pi + 2 * H4, n));
         const og = actV(ract, ld(pi + 3 * H4, n));
-        const c = f32x4.add(f32x4.mul(f, ld(pcp + o, n)), f32x4.mul(i, g));
+        const c = f32x4.add(f32x4.mul(f, ld(cps + o, n)), f32x4.mul(i, g));
         const ac = actV(act, c);
-        st(Cs + row + o, c, n);
-        st(out + row + o, f32x4.mul(og, ac), n);
-        if (AC != 0) {
-          st(AC + row + o, ac, n);
+        st(cs + o, c, n);
+        st(os + o, f32x4.mul(og, ac), n);
+        if (acs != 0) {
+          st(acs + o, ac, n);
           st(pi, i, n);
           st(pi + H4, f, n);
           st(pi + 2 * H4, g, n);
@@ -531,145 +541,113 @@ export function lstmForward(
   }
 }
 
-/**
- * Backward; Z holds the gates and is overwritten with dZ. dhN, dcN [B,H]: in dhLast/dcLast (zeros), out dh0/dc0.
- * Ut [4H,H], Wt [4H,D]. Outputs accumulate (caller zeroes).
- */
+/** Z (gates) ← dZ. dhN, dcN [SB,H]: in dhLast/dcLast (zeros), out dh0/dc0. Ut [4H,H]. */
 export function lstmBackward(
-  B: i32, T: i32, D: i32, H: i32, xs: usize, Wt: usize, Ut: usize, c0: usize, mask: usize, act: i32, ract: i32,
-  Z: usize, Cs: usize, AC: usize, HM: usize, dOut: usize, dhN: usize, dcN: usize, dhP: usize,
-  dxs: usize, dW: usize, dU: usize, db: usize,
+  Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, c0: usize, mask: usize, act: i32, ract: i32,
+  Z: usize, Cs: usize, AC: usize, dOut: usize, dhN: usize, dcN: usize, dhP: usize,
 ): void {
   const G = 4 * H;
-  const TH = T * H, TG = T * G;
   const H4 = <usize>H << 2;
   for (let s = T - 1; s >= 0; s--) {
-    const zs = Z + (<usize>(s * G) << 2);
-    for (let b = 0; b < B; b++) {
-      const pz = zs + (<usize>(b * TG) << 2);
-      const row = <usize>(b * TH + s * H) << 2;
-      const pcp = s == 0 ? c0 + (<usize>(b * H) << 2) : Cs + row - H4;
-      const pdh = dhN + (<usize>(b * H) << 2);
-      const pdc = dcN + (<usize>(b * H) << 2);
+    const zs = stepPtr(Z, s, SB, G);
+    const cps = s == 0 ? c0 : stepPtr(Cs, s - 1, SB, H);
+    const acs = stepPtr(AC, s, SB, H);
+    const dos = dOut != 0 ? stepPtr(dOut, s, SB, H) : 0;
+    for (let b = 0; b < Bs; b++) {
+      const pz = zs + (<usize>(b * G) << 2);
+      const row = <usize>(b * H) << 2;
       for (let j = 0; j < H; j += 4) {
         const n = min(4, H - j);
-        const o = <usize>j << 2;
-        const pi = pz + o;
-        let dh = ld(pdh + o, n);
-        if (dOut != 0) dh = f32x4.add(dh, ld(dOut + row + o, n));
+        const o = row + (<usize>j << 2);
+        const pi = pz + (<usize>j << 2);
+        let dh = ld(dhN + o, n);
+        if (dos != 0) dh = f32x4.add(dh, ld(dos + o, n));
         const i = ld(pi, n), f = ld(pi + H4, n), g = ld(pi + 2 * H4, n), og = ld(pi + 3 * H4, n);
-        const ac = ld(AC + row + o, n);
-        const dc = f32x4.add(ld(pdc + o, n), f32x4.mul(f32x4.mul(dh, og), dactV(act, ac)));
+        const ac = ld(acs + o, n);
+        const dc = f32x4.add(ld(dcN + o, n), f32x4.mul(f32x4.mul(dh, og), dactV(act, ac)));
         st(pi, f32x4.mul(f32x4.mul(dc, g), dactV(ract, i)), n);
-        st(pi + H4, f32x4.mul(f32x4.mul(dc, ld(pcp + o, n)), dactV(ract, f)), n);
+        st(pi + H4, f32x4.mul(f32x4.mul(dc, ld(cps + o, n)), dactV(ract, f)), n);
         st(pi + 2 * H4, f32x4.mul(f32x4.mul(dc, i), dactV(act, g)), n);
         st(pi + 3 * H4, f32x4.mul(f32x4.mul(dh, ac), dactV(ract, og)), n);
-        st(pdc + o, f32x4.mul(dc, f), n);
+        st(dcN + o, f32x4.mul(dc, f), n);
       }
     }
-    memory.fill(dhP, 0, <usize>(B * H) << 2);
-    gemm(B, H, G, zs, TG, 1, Ut, H, dhP, H);
-    memory.fill(dhN, 0, <usize>(B * H) << 2);
-    addMasked(B * H, dhN, dhP, mask);
+    memory.fill(dhP, 0, <usize>(Bs * H) << 2);
+    gemm(Bs, H, G, zs, G, 1, Ut, H, dhP, H);
+    memory.fill(dhN, 0, <usize>(Bs * H) << 2);
+    addMasked(Bs * H, dhN, dhP, mask);
   }
-  const BT = B * T;
-  gemm(D, G, BT, xs, 1, D, Z, G, dW, G);
-  gemm(H, G, BT, HM, 1, H, Z, G, dU, G);
-  if (db != 0) colSum(db, Z, BT, G, G);
-  gemm(BT, D, G, Z, G, 1, Wt, D, dxs, D);
 }
 
-// ---------------------------------------------------------------------------
-// GRU
-//
-// Forward: XP [B,T,3H] input projections (+ input bias), overwritten with the gates z|r|h̃.
-// resetAfter: RH [B,T,H] = recurrent h-projection rp_h (+ recurrent bias), RP [B,3H] scratch.
-// !resetAfter: RH [B,T,H] = r ⊙ hm (training; else RP used as [B,H] scratch), RP [B,3H] scratch.
-
+// GRU: XP [T,SB,3H] holds x·W + b_in and becomes the gates z|r|h̃.
+// resetAfter: RH [T,SB,H] = rp_h (recurrent h-projection incl. recurrent bias); RP [SB,3H] scratch; brec = recurrent bias | 0.
+// !resetAfter: RH [T,SB,H] = r ⊙ hm (training); RP [SB,3H] scratch.
 export function gruForward(
-  B: i32, T: i32, D: i32, H: i32, xs: usize, W: usize, U: usize, bias: usize, resetAfter: i32, h0: usize, mask: usize,
-  act: i32, ract: i32, XP: usize, RH: usize, RP: usize, out: usize, HM: usize, tmp: usize,
+  Bs: i32, SB: i32, T: i32, H: i32, U: usize, brec: usize, resetAfter: i32, h0: usize, mask: usize, act: i32, ract: i32,
+  XP: usize, RH: usize, RP: usize, out: usize, HM: usize, tmp: usize,
 ): void {
   const G = 3 * H;
-  const TH = T * H, TG = T * G;
   const H4 = <usize>H << 2;
-  fillRows(XP, bias, B * T, G, G);
-  gemm(B * T, G, D, xs, D, 1, W, G, XP, G);
   for (let s = 0; s < T; s++) {
-    const hp = s == 0 ? h0 : out + (<usize>((s - 1) * H) << 2);
-    const hs = s == 0 ? H : TH;
-    let hm = hp, hms = hs;
-    if (HM != 0) {
-      hm = HM + (<usize>(s * H) << 2);
-      hms = TH;
-      maskRows(B, H, hp, hs, mask, hm, hms);
-    } else if (mask != 0) {
-      hm = tmp;
-      hms = H;
-      maskRows(B, H, hp, hs, mask, hm, hms);
-    }
-    const xps = XP + (<usize>(s * G) << 2);
+    const hm = recurrentInput(Bs, SB, H, s, h0, out, mask, HM, tmp);
+    const xps = stepPtr(XP, s, SB, G);
+    const hps = s == 0 ? h0 : stepPtr(out, s - 1, SB, H);
+    const os = stepPtr(out, s, SB, H);
     if (resetAfter) {
-      fillRows(RP, bias == 0 ? 0 : bias + (<usize>G << 2), B, G, G);
-      gemm(B, G, H, hm, hms, 1, U, G, RP, G);
-      for (let b = 0; b < B; b++) {
-        const px = xps + (<usize>(b * TG) << 2);
+      fillRows(RP, brec, Bs, G, G);
+      gemm(Bs, G, H, hm, H, 1, U, G, RP, G);
+      const rhs = RH != 0 ? stepPtr(RH, s, SB, H) : 0;
+      for (let b = 0; b < Bs; b++) {
+        const px = xps + (<usize>(b * G) << 2);
         const pr = RP + (<usize>(b * G) << 2);
-        const row = <usize>(b * TH + s * H) << 2;
-        const php = s == 0 ? h0 + (<usize>(b * H) << 2) : out + row - H4;
+        const row = <usize>(b * H) << 2;
         for (let j = 0; j < H; j += 4) {
           const n = min(4, H - j);
-          const o = <usize>j << 2;
-          const z = actV(ract, f32x4.add(ld(px + o, n), ld(pr + o, n)));
-          const r = actV(ract, f32x4.add(ld(px + H4 + o, n), ld(pr + H4 + o, n)));
-          const rph = ld(pr + 2 * H4 + o, n);
-          const hh = actV(act, f32x4.add(ld(px + 2 * H4 + o, n), f32x4.mul(r, rph)));
-          const hprev = ld(php + o, n);
-          st(out + row + o, f32x4.add(f32x4.mul(z, f32x4.sub(hprev, hh)), hh), n);
-          if (HM != 0) {
-            st(px + o, z, n);
-            st(px + H4 + o, r, n);
-            st(px + 2 * H4 + o, hh, n);
-            st(RH + row + o, rph, n);
+          const oj = <usize>j << 2;
+          const o = row + oj;
+          const z = actV(ract, f32x4.add(ld(px + oj, n), ld(pr + oj, n)));
+          const r = actV(ract, f32x4.add(ld(px + H4 + oj, n), ld(pr + H4 + oj, n)));
+          const rph = ld(pr + 2 * H4 + oj, n);
+          const hh = actV(act, f32x4.add(ld(px + 2 * H4 + oj, n), f32x4.mul(r, rph)));
+          st(os + o, f32x4.add(f32x4.mul(z, f32x4.sub(ld(hps + o, n), hh)), hh), n);
+          if (rhs != 0) {
+            st(px + oj, z, n);
+            st(px + H4 + oj, r, n);
+            st(px + 2 * H4 + oj, hh, n);
+            st(rhs + o, rph, n);
           }
         }
       }
     } else {
-      // z, r from hm·U[:, 0:2H]
-      fillRows(RP, 0, B, 2 * H, 2 * H);
-      gemm(B, 2 * H, H, hm, hms, 1, U, G, RP, 2 * H);
-      const rhBase = HM != 0 ? RH + (<usize>(s * H) << 2) : tmp;
-      const rhs = HM != 0 ? TH : H;
-      // tmp may hold hm (mask, inference): use the second half of RP-sized scratch? RP is [B,3H]; use RP + 2H·B.
-      const rhPtr = HM != 0 ? rhBase : RP + (<usize>(B * 2 * H) << 2);
-      const rhStride = HM != 0 ? rhs : H;
-      for (let b = 0; b < B; b++) {
-        const px = xps + (<usize>(b * TG) << 2);
+      fillRows(RP, 0, Bs, 2 * H, 2 * H);
+      gemm(Bs, 2 * H, H, hm, H, 1, U, G, RP, 2 * H);
+      const rh = RH != 0 ? stepPtr(RH, s, SB, H) : RP + (<usize>(Bs * 2 * H) << 2);
+      for (let b = 0; b < Bs; b++) {
+        const px = xps + (<usize>(b * G) << 2);
         const pr = RP + (<usize>(b * 2 * H) << 2);
-        const phm = hm + (<usize>(b * hms) << 2);
-        const prh = rhPtr + (<usize>(b * rhStride) << 2);
+        const row = <usize>(b * H) << 2;
         for (let j = 0; j < H; j += 4) {
           const n = min(4, H - j);
-          const o = <usize>j << 2;
-          const z = actV(ract, f32x4.add(ld(px + o, n), ld(pr + o, n)));
-          const r = actV(ract, f32x4.add(ld(px + H4 + o, n), ld(pr + H4 + o, n)));
-          st(px + o, z, n);
-          st(px + H4 + o, r, n);
-          st(prh + o, f32x4.mul(r, ld(phm + o, n)), n);
+          const oj = <usize>j << 2;
+          const z = actV(ract, f32x4.add(ld(px + oj, n), ld(pr + oj, n)));
+          const r = actV(ract, f32x4.add(ld(px + H4 + oj, n), ld(pr + H4 + oj, n)));
+          st(px + oj, z, n);
+          st(px + H4 + oj, r, n);
+          st(rh + row + oj, f32x4.mul(r, ld(hm + row + oj, n)), n);
         }
       }
-      gemm(B, H, H, rhPtr, rhStride, 1, U + 2 * H4, G, xps + 2 * H4, TG);
-      for (let b = 0; b < B; b++) {
-        const px = xps + (<usize>(b * TG) << 2);
-        const row = <usize>(b * TH + s * H) << 2;
-        const php = s == 0 ? h0 + (<usize>(b * H) << 2) : out + row - H4;
+      gemm(Bs, H, H, rh, H, 1, U + 2 * H4, G, xps + 2 * H4, G);
+      for (let b = 0; b < Bs; b++) {
+        const px = xps + (<usize>(b * G) << 2);
+        const row = <usize>(b * H) << 2;
         for (let j = 0; j < H; j += 4) {
           const n = min(4, H - j);
-          const o = <usize>j << 2;
-          const z = ld(px + o, n);
-          const hh = actV(act, ld(px + 2 * H4 + o, n));
-          st(px + 2 * H4 + o, hh, n);
-          st(out + row + o, f32x4.add(f32x4.mul(z, f32x4.sub(ld(php + o, n), hh)), hh), n);
+          const oj = <usize>j << 2;
+          const o = row + oj;
+          const z = ld(px + oj, n);
+          const hh = actV(act, ld(px + 2 * H4 + oj, n));
+          st(px + 2 * H4 + oj, hh, n);
+          st(os + o, f32x4.add(f32x4.mul(z, f32x4.sub(ld(hps + o, n), hh)), hh), n);
         }
       }
     }
@@ -677,82 +655,67 @@ export function gruForward(
 }
 
 /**
- * Backward. XP holds the gates, overwritten with dXP (gradient of the input projection).
- * resetAfter: RH (rp_h) is overwritten with the recurrent h-block gradient dah ⊙ r.
- * dhN [B,H]: in dhLast (zeros), out dh0; dhP, dRH [B,H] scratch. Ut [3H,H], Wt [3H,D].
- * db: [3H] or [2,3H] (resetAfter), accumulated.
+ * XP (gates) ← dXP, the gradient of the input projection. resetAfter: RH (rp_h) ← dah ⊙ r
+ * (the recurrent h-block gradient). dhN [SB,H]: in dhLast (zeros), out dh0; dhP, dRH scratch. Ut [3H,H].
  */
 export function gruBackward(
-  B: i32, T: i32, D: i32, H: i32, xs: usize, Wt: usize, Ut: usize, resetAfter: i32, h0: usize, mask: usize,
-  act: i32, ract: i32, XP: usize, RH: usize, out: usize, HM: usize, dOut: usize, dhN: usize, dhP: usize, dRH: usize,
-  dxs: usize, dW: usize, dU: usize, db: usize,
+  Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, resetAfter: i32, h0: usize, mask: usize, act: i32, ract: i32,
+  XP: usize, RH: usize, out: usize, HM: usize, dOut: usize, dhN: usize, dhP: usize, dRH: usize,
 ): void {
   const G = 3 * H;
-  const TH = T * H, TG = T * G;
   const H4 = <usize>H << 2;
-  const BH4 = <usize>(B * H) << 2;
+  const BH4 = <usize>(Bs * H) << 2;
   for (let s = T - 1; s >= 0; s--) {
-    const xps = XP + (<usize>(s * G) << 2);
-    for (let b = 0; b < B; b++) {
-      const px = xps + (<usize>(b * TG) << 2);
-      const row = <usize>(b * TH + s * H) << 2;
-      const php = s == 0 ? h0 + (<usize>(b * H) << 2) : out + row - H4;
-      const pdh = dhN + (<usize>(b * H) << 2);
+    const xps = stepPtr(XP, s, SB, G);
+    const hps = s == 0 ? h0 : stepPtr(out, s - 1, SB, H);
+    const dos = dOut != 0 ? stepPtr(dOut, s, SB, H) : 0;
+    const rhs = stepPtr(RH, s, SB, H);
+    for (let b = 0; b < Bs; b++) {
+      const px = xps + (<usize>(b * G) << 2);
+      const row = <usize>(b * H) << 2;
       for (let j = 0; j < H; j += 4) {
         const n = min(4, H - j);
-        const o = <usize>j << 2;
-        let dh = ld(pdh + o, n);
-        if (dOut != 0) dh = f32x4.add(dh, ld(dOut + row + o, n));
-        const z = ld(px + o, n), hh = ld(px + 2 * H4 + o, n);
-        const daz = f32x4.mul(f32x4.mul(dh, f32x4.sub(ld(php + o, n), hh)), dactV(ract, z));
-        const dah = f32x4.mul(f32x4.mul(dh, f32x4.sub(f32x4.splat(1), z)), dactV(act, hh));
-        st(px + o, daz, n);
-        st(px + 2 * H4 + o, dah, n);
-        st(pdh + o, f32x4.mul(dh, z), n);
+        const oj = <usize>j << 2;
+        const o = row + oj;
+        let dh = ld(dhN + o, n);
+        if (dos != 0) dh = f32x4.add(dh, ld(dos + o, n));
+        const z = ld(px + oj, n), hh = ld(px + 2 * H4 + oj, n);
+        const daz = f32x4.mul(f32x4.mul(dh, f32x4.sub(ld(hps + o, n), hh)), dactV(ract, z));
+        const dah = f32x4.mul(f32x4.mul(dh, f32x4.sub(kc(K_ONE), z)), dactV(act, hh));
+        st(px + oj, daz, n);
+        st(px + 2 * H4 + oj, dah, n);
+        st(dhN + o, f32x4.mul(dh, z), n);
         if (resetAfter) {
-          const r = ld(px + H4 + o, n);
-          st(px + H4 + o, f32x4.mul(f32x4.mul(dah, ld(RH + row + o, n)), dactV(ract, r)), n);
-          st(RH + row + o, f32x4.mul(dah, r), n);
+          const r = ld(px + H4 + oj, n);
+          st(px + H4 + oj, f32x4.mul(f32x4.mul(dah, ld(rhs + o, n)), dactV(ract, r)), n);
+          st(rhs + o, f32x4.mul(dah, r), n);
         }
       }
     }
     if (resetAfter) {
       memory.fill(dhP, 0, BH4);
-      gemm(B, H, 2 * H, xps, TG, 1, Ut, H, dhP, H);
-      gemm(B, H, H, RH + (<usize>(s * H) << 2), TH, 1, Ut + <usize>(2 * H) * H4, H, dhP, H);
-      addMasked(B * H, dhN, dhP, mask);
+      gemm(Bs, H, 2 * H, xps, G, 1, Ut, H, dhP, H);
+      gemm(Bs, H, H, rhs, H, 1, Ut + <usize>(2 * H) * H4, H, dhP, H);
+      addMasked(Bs * H, dhN, dhP, mask);
     } else {
       // dResetHidden = dah · U_hᵀ
       memory.fill(dRH, 0, BH4);
-      gemm(B, H, H, xps + 2 * H4, TG, 1, Ut + <usize>(2 * H) * H4, H, dRH, H);
-      for (let b = 0; b < B; b++) {
-        const px = xps + (<usize>(b * TG) << 2);
-        const phm = HM + (<usize>(b * TH + s * H) << 2);
-        const prh = dRH + (<usize>(b * H) << 2);
+      gemm(Bs, H, H, xps + 2 * H4, G, 1, Ut + <usize>(2 * H) * H4, H, dRH, H);
+      const hms = stepPtr(HM, s, SB, H);
+      for (let b = 0; b < Bs; b++) {
+        const px = xps + (<usize>(b * G) << 2);
+        const row = <usize>(b * H) << 2;
         for (let j = 0; j < H; j += 4) {
           const n = min(4, H - j);
-          const o = <usize>j << 2;
-          const r = ld(px + H4 + o, n);
-          const drh = ld(prh + o, n);
-          st(px + H4 + o, f32x4.mul(f32x4.mul(drh, ld(phm + o, n)), dactV(ract, r)), n);
-          st(prh + o, f32x4.mul(drh, r), n);
+          const oj = <usize>j << 2;
+          const r = ld(px + H4 + oj, n);
+          const drh = ld(dRH + row + oj, n);
+          st(px + H4 + oj, f32x4.mul(f32x4.mul(drh, ld(hms + row + oj, n)), dactV(ract, r)), n);
+          st(dRH + row + oj, f32x4.mul(drh, r), n);
         }
       }
-      gemm(B, H, 2 * H, xps, TG, 1, Ut, H, dRH, H);
-      addMasked(B * H, dhN, dRH, mask);
+      gemm(Bs, H, 2 * H, xps, G, 1, Ut, H, dRH, H);
+      addMasked(Bs * H, dhN, dRH, mask);
     }
   }
-  const BT = B * T;
-  gemm(D, G, BT, xs, 1, D, XP, G, dW, G);
-  gemm(H, 2 * H, BT, HM, 1, H, XP, G, dU, G);
-  if (resetAfter) gemm(H, H, BT, HM, 1, H, RH, H, dU + 2 * H4, G);
-  else gemm(H, H, BT, RH, 1, H, XP + 2 * H4, G, dU + 2 * H4, G);
-  if (db != 0) {
-    colSum(db, XP, BT, G, G);
-    if (resetAfter) {
-      colSum(db + (<usize>G << 2), XP, BT, 2 * H, G);
-      colSum(db + (<usize>G << 2) + 2 * H4, RH, BT, H, H);
-    }
-  }
-  gemm(BT, D, G, XP, G, 1, Wt, D, dxs, D);
 }

@@ -123,76 +123,67 @@ export function createWasmKernels(options: WasmKernelsOptions = {}): WasmKernels
     const ract = kind === 'simpleRNN' ? 0 : actCode(args.recurrentActivation, 'recurrent');
     const biasLen = kind === 'gru' && resetAfter ? 2 * G : G;
     if (args.bias && args.bias.length !== biasLen) throw new Error(`wasm ${kind}: bias has length ${args.bias.length}, expected ${biasLen}`);
-    const BT = B * T;
+    const TB = B * T;
+    // Every sequence buffer is time-major [T, B, F] in processing order.
     const p: Record<string, number> = {};
     const temps: number[] = [];
-    // inputs
-    if (goBackwards) {
-      const raw = rt.put(args.x);
-      temps.push(raw);
-      p.xs = rt.alloc(BT * D * 4);
-      ex.reverseTime(p.xs, raw, B, T, D);
-    } else p.xs = rt.put(args.x);
+    const raw = rt.put(args.x);
+    temps.push(raw);
+    p.xs = rt.alloc(TB * D * 4);
+    ex.toTimeMajor(p.xs, raw, B, T, D, goBackwards ? 1 : 0);
     p.W = rt.put(args.kernel);
     p.U = rt.put(args.recurrentKernel);
     p.bias = args.bias ? rt.put(args.bias) : 0;
     p.h0 = args.h0 ? rt.put(args.h0) : rt.zeros(B * H);
     p.mask = args.recurrentMask ? rt.put(args.recurrentMask) : 0;
-    p.out = rt.alloc(BT * H * 4);
-    p.HM = training ? rt.alloc(BT * H * 4) : 0;
+    p.out = rt.alloc(TB * H * 4);
+    p.HM = training ? rt.alloc(TB * H * 4) : 0;
     const tmp = rt.alloc(B * H * 4);
     temps.push(tmp);
-    const tasks: Task[] = [];
-    const slices = batchSlices(B);
-    if (kind === 'simpleRNN') {
-      p.A = rt.alloc(BT * H * 4);
-      for (const [b0, b1] of slices) {
-        const o = (f: number): number => b0 * f * 4;
-        tasks.push({
-          fn: 'simpleRnnForward',
-          args: [b1 - b0, T, D, H, p.xs + o(T * D), p.W, p.U, p.bias, p.h0 + o(H), p.mask ? p.mask + o(H) : 0, act,
-            p.A + o(T * H), p.out + o(T * H), p.HM ? p.HM + o(T * H) : 0, tmp + o(H)],
-        });
-      }
-    } else if (kind === 'lstm') {
+    // input projection of every step: P = xs·W + b  ([T·B, G])
+    p.P = rt.alloc(TB * G * 4);
+    ex.fillRows(p.P, p.bias, TB, G, G);
+    rt.gemm(TB, G, D, p.xs, D, 1, p.W, G, p.P, G);
+    if (kind === 'lstm') {
       p.c0 = args.c0 ? rt.put(args.c0) : rt.zeros(B * H);
-      p.Z = rt.alloc(BT * G * 4);
-      p.Cs = rt.alloc(BT * H * 4);
-      p.AC = training ? rt.alloc(BT * H * 4) : 0;
-      for (const [b0, b1] of slices) {
-        const o = (f: number): number => b0 * f * 4;
-        tasks.push({
-          fn: 'lstmForward',
-          args: [b1 - b0, T, D, H, p.xs + o(T * D), p.W, p.U, p.bias, p.h0 + o(H), p.c0 + o(H), p.mask ? p.mask + o(H) : 0, act, ract,
-            p.Z + o(T * G), p.Cs + o(T * H), p.AC ? p.AC + o(T * H) : 0, p.out + o(T * H), p.HM ? p.HM + o(T * H) : 0, tmp + o(H)],
-        });
-      }
-    } else {
-      p.XP = rt.alloc(BT * G * 4);
-      p.RH = training ? rt.alloc(BT * H * 4) : 0;
-      const RP = rt.alloc(B * G * 4);
-      temps.push(RP);
-      for (const [b0, b1] of slices) {
-        const o = (f: number): number => b0 * f * 4;
-        tasks.push({
-          fn: 'gruForward',
-          args: [b1 - b0, T, D, H, p.xs + o(T * D), p.W, p.U, p.bias, resetAfter ? 1 : 0, p.h0 + o(H), p.mask ? p.mask + o(H) : 0, act, ract,
-            p.XP + o(T * G), p.RH ? p.RH + o(T * H) : 0, RP + o(G), p.out + o(T * H), p.HM ? p.HM + o(T * H) : 0, tmp + o(H)],
-        });
-      }
+      p.Cs = rt.alloc(TB * H * 4);
+      p.AC = training ? rt.alloc(TB * H * 4) : 0;
+    } else if (kind === 'gru') {
+      p.RH = training ? rt.alloc(TB * H * 4) : 0;
+      temps.push((p.RP = rt.alloc(B * G * 4)));
     }
+    const tasks: Task[] = batchSlices(B).map(([b0, b1]) => {
+      const o = (f: number): number => b0 * f * 4;
+      const Bs = b1 - b0;
+      const mask = p.mask ? p.mask + o(H) : 0;
+      const HM = p.HM ? p.HM + o(H) : 0;
+      if (kind === 'simpleRNN') {
+        return { fn: 'simpleRnnForward', args: [Bs, B, T, H, p.U, p.h0 + o(H), mask, act, p.P + o(G), p.out + o(H), HM, tmp + o(H)] };
+      }
+      if (kind === 'lstm') {
+        return {
+          fn: 'lstmForward',
+          args: [Bs, B, T, H, p.U, p.h0 + o(H), p.c0 + o(H), mask, act, ract, p.P + o(G), p.Cs + o(H), p.AC ? p.AC + o(H) : 0,
+            p.out + o(H), HM, tmp + o(H)],
+        };
+      }
+      const brec = resetAfter && p.bias ? p.bias + G * 4 : 0;
+      return {
+        fn: 'gruForward',
+        args: [Bs, B, T, H, p.U, brec, resetAfter ? 1 : 0, p.h0 + o(H), mask, act, ract, p.P + o(G), p.RH ? p.RH + o(H) : 0,
+          p.RP + o(G), p.out + o(H), HM, tmp + o(H)],
+      };
+    });
     rt.run(tasks);
+    if (p.RP) p.RP = 0;
     rt.releaseAll(temps);
 
-    const output = rt.copyOut(p.out, BT * H);
-    const hLast = new Float32Array(B * H);
-    for (let b = 0; b < B; b++) hLast.set(output.subarray((b * T + T - 1) * H, (b * T + T) * H), b * H);
-    let cLast: Float32Array | null = null;
-    if (kind === 'lstm') {
-      cLast = new Float32Array(B * H);
-      const cs = rt.f32(p.Cs, BT * H);
-      for (let b = 0; b < B; b++) cLast.set(cs.subarray((b * T + T - 1) * H, (b * T + T) * H), b * H);
-    }
+    const outBT = rt.alloc(TB * H * 4);
+    ex.fromTimeMajor(outBT, p.out, B, T, H, 0);
+    const output = rt.copyOut(outBT, TB * H);
+    rt.release(outBT);
+    const hLast = rt.copyOut(p.out + (T - 1) * B * H * 4, B * H);
+    const cLast = kind === 'lstm' ? rt.copyOut(p.Cs + (T - 1) * B * H * 4, B * H) : null;
     if (!training) {
       rt.releaseAll(Object.values(p));
       return { output, hLast, cLast, cache: null };
@@ -219,74 +210,79 @@ export function createWasmKernels(options: WasmKernelsOptions = {}): WasmKernels
     if (c.released) throw new Error(`wasm ${kind}Backward: this cache was already consumed by a backward pass (each forward allows one backward)`);
     const { B, T, D, H, G } = c;
     const p = c.ptr;
-    const BT = B * T;
+    const TB = B * T;
     const temps: number[] = [];
     const t = (off: number): number => {
       temps.push(off);
       return off;
     };
     try {
-      const Wt = t(rt.alloc(G * D * 4));
-      ex.transpose(Wt, p.W, D, G);
       const Ut = t(rt.alloc(G * H * 4));
       ex.transpose(Ut, p.U, H, G);
-      const dOut = dOutput ? t(rt.put(dOutput)) : 0;
+      let dOut = 0;
+      if (dOutput) {
+        const raw = t(rt.put(dOutput));
+        dOut = t(rt.alloc(TB * H * 4));
+        ex.toTimeMajor(dOut, raw, B, T, H, 0);
+      }
       const dhN = t(dhLast ? rt.put(dhLast) : rt.zeros(B * H));
       const dcN = kind === 'lstm' ? t(dcLast ? rt.put(dcLast) : rt.zeros(B * H)) : 0;
       const dhP = t(rt.alloc(B * H * 4));
       const dRH = kind === 'gru' ? t(rt.alloc(B * H * 4)) : 0;
-      const dxs = t(rt.zeros(BT * D));
-      const slices = batchSlices(B);
-      // weight-gradient buffers: one set per slice, summed into slice 0's
-      const gradSets: { dW: number; dU: number; db: number }[] = slices.map(() => ({
-        dW: t(rt.zeros(D * G)),
-        dU: t(rt.zeros(H * G)),
-        db: c.hasBias ? t(rt.zeros(c.biasLen)) : 0,
-      }));
-      const tasks: Task[] = slices.map(([b0, b1], k) => {
+      // 1. through time, per batch slice: P (activations) becomes dP, the gradient of the input projection
+      const tasks: Task[] = batchSlices(B).map(([b0, b1]) => {
         const o = (f: number): number => b0 * f * 4;
-        const g = gradSets[k];
         const Bs = b1 - b0;
         const mask = p.mask ? p.mask + o(H) : 0;
-        const dO = dOut ? dOut + o(T * H) : 0;
+        const dO = dOut ? dOut + o(H) : 0;
         if (kind === 'simpleRNN') {
-          return {
-            fn: 'simpleRnnBackward',
-            args: [Bs, T, D, H, p.xs + o(T * D), Wt, Ut, mask, c.act, p.A + o(T * H), p.out + o(T * H), p.HM + o(T * H), dO,
-              dhN + o(H), dhP + o(H), dxs + o(T * D), g.dW, g.dU, g.db],
-          };
+          return { fn: 'simpleRnnBackward', args: [Bs, B, T, H, Ut, mask, c.act, p.P + o(G), p.out + o(H), dO, dhN + o(H), dhP + o(H)] };
         }
         if (kind === 'lstm') {
           return {
             fn: 'lstmBackward',
-            args: [Bs, T, D, H, p.xs + o(T * D), Wt, Ut, p.c0 + o(H), mask, c.act, c.ract, p.Z + o(T * G), p.Cs + o(T * H), p.AC + o(T * H),
-              p.HM + o(T * H), dO, dhN + o(H), dcN + o(H), dhP + o(H), dxs + o(T * D), g.dW, g.dU, g.db],
+            args: [Bs, B, T, H, Ut, p.c0 + o(H), mask, c.act, c.ract, p.P + o(G), p.Cs + o(H), p.AC + o(H), dO, dhN + o(H), dcN + o(H), dhP + o(H)],
           };
         }
         return {
           fn: 'gruBackward',
-          args: [Bs, T, D, H, p.xs + o(T * D), Wt, Ut, c.resetAfter ? 1 : 0, p.h0 + o(H), mask, c.act, c.ract, p.XP + o(T * G),
-            p.RH + o(T * H), p.out + o(T * H), p.HM + o(T * H), dO, dhN + o(H), dhP + o(H), dRH + o(H), dxs + o(T * D), g.dW, g.dU, g.db],
+          args: [Bs, B, T, H, Ut, c.resetAfter ? 1 : 0, p.h0 + o(H), mask, c.act, c.ract, p.P + o(G), p.RH + o(H), p.out + o(H), p.HM + o(H),
+            dO, dhN + o(H), dhP + o(H), dRH + o(H)],
         };
       });
       rt.run(tasks);
-      const g0 = gradSets[0];
-      for (let k = 1; k < gradSets.length; k++) {
-        ex.addInto(g0.dW, gradSets[k].dW, D * G);
-        ex.addInto(g0.dU, gradSets[k].dU, H * G);
-        if (g0.db) ex.addInto(g0.db, gradSets[k].db, c.biasLen);
+      // 2. weight and input gradients as large GEMMs over all T·B rows
+      const dW = t(rt.zeros(D * G));
+      const dU = t(rt.zeros(H * G));
+      const db = c.hasBias ? t(rt.zeros(c.biasLen)) : 0;
+      rt.gemm(D, G, TB, p.xs, 1, D, p.P, G, dW, G);
+      if (kind === 'gru') {
+        const H2 = 2 * H;
+        rt.gemm(H, H2, TB, p.HM, 1, H, p.P, G, dU, G);
+        if (c.resetAfter) rt.gemm(H, H, TB, p.HM, 1, H, p.RH, H, dU + H2 * 4, G);
+        else rt.gemm(H, H, TB, p.RH, 1, H, p.P + H2 * 4, G, dU + H2 * 4, G);
+        if (db) {
+          ex.colSum(db, p.P, TB, G, G);
+          if (c.resetAfter) {
+            ex.colSum(db + G * 4, p.P, TB, H2, G);
+            ex.colSum(db + (G + H2) * 4, p.RH, TB, H, H);
+          }
+        }
+      } else {
+        rt.gemm(H, G, TB, p.HM, 1, H, p.P, G, dU, G);
+        if (db) ex.colSum(db, p.P, TB, G, G);
       }
-      let dx: Float32Array;
-      if (c.goBackwards) {
-        const r = t(rt.alloc(BT * D * 4));
-        ex.reverseTime(r, dxs, B, T, D);
-        dx = rt.copyOut(r, BT * D);
-      } else dx = rt.copyOut(dxs, BT * D);
+      const Wt = t(rt.alloc(G * D * 4));
+      ex.transpose(Wt, p.W, D, G);
+      const dxs = t(rt.zeros(TB * D));
+      rt.gemm(TB, D, G, p.P, G, 1, Wt, D, dxs, D);
+      const dxBT = t(rt.alloc(TB * D * 4));
+      ex.fromTimeMajor(dxBT, dxs, B, T, D, c.goBackwards ? 1 : 0);
       return {
-        dx,
-        dKernel: rt.copyOut(g0.dW, D * G),
-        dRecurrentKernel: rt.copyOut(g0.dU, H * G),
-        dBias: g0.db ? rt.copyOut(g0.db, c.biasLen) : null,
+        dx: rt.copyOut(dxBT, TB * D),
+        dKernel: rt.copyOut(dW, D * G),
+        dRecurrentKernel: rt.copyOut(dU, H * G),
+        dBias: db ? rt.copyOut(db, c.biasLen) : null,
         dh0: rt.copyOut(dhN, B * H),
         dc0: kind === 'lstm' ? rt.copyOut(dcN, B * H) : null,
       };

@@ -18,7 +18,8 @@ export interface WasmExports {
   fillRows(dst: number, src: number, rows: number, width: number, ldd: number): void;
   colSum(dst: number, src: number, rows: number, width: number, lds: number): void;
   transpose(dst: number, src: number, R: number, C: number): void;
-  reverseTime(dst: number, src: number, B: number, T: number, F: number): void;
+  toTimeMajor(dst: number, src: number, B: number, T: number, F: number, reverse: number): void;
+  fromTimeMajor(dst: number, src: number, B: number, T: number, F: number, reverse: number): void;
   addInto(dst: number, src: number, n: number): void;
   activationForward(code: number, x: number, y: number, n: number): void;
   activationBackward(code: number, y: number, dy: number, dx: number, n: number): void;
