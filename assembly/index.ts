@@ -274,6 +274,134 @@ export function gemm(M: i32, N: i32, K: i32, a: usize, ars: i32, acs: i32, b: us
 }
 
 // ---------------------------------------------------------------------------
+// Packed-B GEMM. packB lays B [K,N] (any strides) out as ⌈N/8⌉ panels of [K][8]
+// (zero-padded), so the micro-kernel streams B contiguously; transposed operands
+// (Uᵀ, Wᵀ) are packed straight from the untransposed matrix. gemmP walks
+// k-blocks (KC) → row blocks (MC, A block in L2) → 8-column panels (B micro-panel
+// in L1) → 4-row tiles.
+
+const MC: i32 = 128;
+
+/** dst ← B packed; B(k, j) at b + 4(k·brs + j·bcs). dst needs ⌈N/8⌉·8·K floats. */
+export function packB(dst: usize, b: usize, K: i32, N: i32, brs: i32, bcs: i32): void {
+  const brs4 = <usize>brs << 2, bcs4 = <usize>bcs << 2;
+  let q = dst;
+  for (let j0 = 0; j0 < N; j0 += 8) {
+    const nv = min(8, N - j0);
+    if (nv == 8 && bcs == 1) {
+      let p = b + (<usize>j0 << 2);
+      for (let k = 0; k < K; k++) {
+        v128.store(q, v128.load(p));
+        v128.store(q, v128.load(p, 16), 16);
+        p += brs4;
+        q += 32;
+      }
+    } else {
+      for (let k = 0; k < K; k++) {
+        const p = b + <usize>k * brs4 + <usize>j0 * bcs4;
+        for (let jj = 0; jj < 8; jj++) store<f32>(q + (<usize>jj << 2), jj < nv ? load<f32>(p + <usize>jj * bcs4) : 0);
+        q += 32;
+      }
+    }
+  }
+}
+
+/** Floats needed by packB for a K×N matrix. */
+export function packedSize(K: i32, N: i32): i32 {
+  return ((N + 7) >> 3) * 8 * K;
+}
+
+// @ts-ignore: decorator
+@inline function ld8hi(p: usize, nv: i32): v128 {
+  return nv > 4 ? ld(p + 16, nv - 4) : f32x4.splat(0);
+}
+
+// @ts-ignore: decorator
+@inline function st8(p: usize, lo: v128, hi: v128, nv: i32): void {
+  if (nv == 8) {
+    v128.store(p, lo);
+    v128.store(p, hi, 16);
+  } else {
+    st(p, lo, min(4, nv));
+    if (nv > 4) st(p + 16, hi, nv - 4);
+  }
+}
+
+/** 4 rows × 8 packed columns (nv valid). */
+// @ts-ignore: decorator
+@inline function mkp4x8(kc: i32, pa: usize, ars: usize, acs: usize, pb: usize, pc: usize, ldc: usize, nv: i32): void {
+  const pc1 = pc + ldc, pc2 = pc1 + ldc, pc3 = pc2 + ldc;
+  const n0 = min(4, nv);
+  let c00 = ld(pc, n0), c01 = ld8hi(pc, nv);
+  let c10 = ld(pc1, n0), c11 = ld8hi(pc1, nv);
+  let c20 = ld(pc2, n0), c21 = ld8hi(pc2, nv);
+  let c30 = ld(pc3, n0), c31 = ld8hi(pc3, nv);
+  const ars2 = ars + ars, ars3 = ars2 + ars;
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = f32x4.add(c00, f32x4.mul(a, b0));
+    c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa + ars);
+    c10 = f32x4.add(c10, f32x4.mul(a, b0));
+    c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa + ars2);
+    c20 = f32x4.add(c20, f32x4.mul(a, b0));
+    c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa + ars3);
+    c30 = f32x4.add(c30, f32x4.mul(a, b0));
+    c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    pa += acs;
+    pb += 32;
+  }
+  st8(pc, c00, c01, nv);
+  st8(pc1, c10, c11, nv);
+  st8(pc2, c20, c21, nv);
+  st8(pc3, c30, c31, nv);
+}
+
+// @ts-ignore: decorator
+@inline function mkp1x8(kc: i32, pa: usize, acs: usize, pb: usize, pc: usize, nv: i32): void {
+  let c0 = ld(pc, min(4, nv)), c1 = ld8hi(pc, nv);
+  for (let k = 0; k < kc; k++) {
+    const a = v128.load32_splat(pa);
+    c0 = f32x4.add(c0, f32x4.mul(a, v128.load(pb)));
+    c1 = f32x4.add(c1, f32x4.mul(a, v128.load(pb, 16)));
+    pa += acs;
+    pb += 32;
+  }
+  st8(pc, c0, c1, nv);
+}
+
+/**
+ * C[M,N] += A·B with B packed by packB over Kp rows (bp may point at row k0 of the
+ * panels, bp + 32·k0 bytes, to use rows k0..k0+K). A(i,k) at a + 4(i·ars + k·acs).
+ */
+export function gemmP(M: i32, N: i32, K: i32, a: usize, ars: i32, acs: i32, bp: usize, Kp: i32, c: usize, ldc: i32): void {
+  if (M <= 0 || N <= 0 || K <= 0) return;
+  const ars4 = <usize>ars << 2, acs4 = <usize>acs << 2, ldc4 = <usize>ldc << 2;
+  const panel = <usize>Kp << 5; // bytes per 8-column panel
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const kc = min(KC, K - k0);
+    const pak = a + <usize>k0 * acs4;
+    const pbk = bp + (<usize>k0 << 5);
+    for (let i0 = 0; i0 < M; i0 += MC) {
+      const i1 = min(M, i0 + MC);
+      let jb: usize = 0;
+      for (let j = 0; j < N; j += 8) {
+        const nv = min(8, N - j);
+        const pb = pbk + jb * panel;
+        const pcj = c + (<usize>j << 2);
+        let i = i0;
+        for (; i + 4 <= i1; i += 4) mkp4x8(kc, pak + <usize>i * ars4, ars4, acs4, pb, pcj + <usize>i * ldc4, ldc4, nv);
+        for (; i < i1; i++) mkp1x8(kc, pak + <usize>i * ars4, acs4, pb, pcj + <usize>i * ldc4, nv);
+        jb++;
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
 // Small helpers
 
 /** dst[r, :] = src[:] (width floats) for r < rows, dst row stride ldd; zeros when src == 0. */
@@ -427,7 +555,8 @@ export function adam(p: usize, g: usize, m: usize, v: usize, n: i32, alpha: f32,
 // pointers by b0 rows, so slices run independently on different threads.
 // The input projections (x·W + b for all steps) and the weight / input
 // gradients are large GEMMs done by the caller; these functions do only what
-// must be sequential in time.
+// must be sequential in time. U / Ut arguments are packed (packB): U as [H, G·H],
+// Ut as Uᵀ [G·H, H]; GRU !resetAfter passes U's z|r columns as U and its h columns as Uh.
 
 // @ts-ignore: decorator
 @inline function stepPtr(base: usize, s: i32, SB: i32, F: i32): usize {
@@ -460,7 +589,7 @@ export function simpleRnnForward(
   for (let s = 0; s < T; s++) {
     const hm = recurrentInput(Bs, SB, H, s, h0, out, mask, HM, tmp);
     const as = stepPtr(A, s, SB, H);
-    gemm(Bs, H, H, hm, H, 1, U, H, as, H);
+    gemmP(Bs, H, H, hm, H, 1, U, H, as, H);
     const os = stepPtr(out, s, SB, H);
     for (let b = 0; b < Bs; b++) {
       const pa = as + (<usize>(b * H) << 2);
@@ -492,7 +621,7 @@ export function simpleRnnBackward(
       }
     }
     memory.fill(dhP, 0, <usize>(Bs * H) << 2);
-    gemm(Bs, H, H, as, H, 1, Ut, H, dhP, H);
+    gemmP(Bs, H, H, as, H, 1, Ut, H, dhP, H);
     memory.fill(dhN, 0, <usize>(Bs * H) << 2);
     addMasked(Bs * H, dhN, dhP, mask);
   }
@@ -509,7 +638,7 @@ export function lstmForward(
   for (let s = 0; s < T; s++) {
     const hm = recurrentInput(Bs, SB, H, s, h0, out, mask, HM, tmp);
     const zs = stepPtr(Z, s, SB, G);
-    gemm(Bs, G, H, hm, H, 1, U, G, zs, G);
+    gemmP(Bs, G, H, hm, H, 1, U, H, zs, G);
     const cps = s == 0 ? c0 : stepPtr(Cs, s - 1, SB, H);
     const cs = stepPtr(Cs, s, SB, H);
     const os = stepPtr(out, s, SB, H);
@@ -573,7 +702,7 @@ export function lstmBackward(
       }
     }
     memory.fill(dhP, 0, <usize>(Bs * H) << 2);
-    gemm(Bs, H, G, zs, G, 1, Ut, H, dhP, H);
+    gemmP(Bs, H, G, zs, G, 1, Ut, G, dhP, H);
     memory.fill(dhN, 0, <usize>(Bs * H) << 2);
     addMasked(Bs * H, dhN, dhP, mask);
   }
@@ -583,7 +712,7 @@ export function lstmBackward(
 // resetAfter: RH [T,SB,H] = rp_h (recurrent h-projection incl. recurrent bias); RP [SB,3H] scratch; brec = recurrent bias | 0.
 // !resetAfter: RH [T,SB,H] = r ⊙ hm (training); RP [SB,3H] scratch.
 export function gruForward(
-  Bs: i32, SB: i32, T: i32, H: i32, U: usize, brec: usize, resetAfter: i32, h0: usize, mask: usize, act: i32, ract: i32,
+  Bs: i32, SB: i32, T: i32, H: i32, U: usize, Uh: usize, brec: usize, resetAfter: i32, h0: usize, mask: usize, act: i32, ract: i32,
   XP: usize, RH: usize, RP: usize, out: usize, HM: usize, tmp: usize,
 ): void {
   const G = 3 * H;
@@ -595,7 +724,7 @@ export function gruForward(
     const os = stepPtr(out, s, SB, H);
     if (resetAfter) {
       fillRows(RP, brec, Bs, G, G);
-      gemm(Bs, G, H, hm, H, 1, U, G, RP, G);
+      gemmP(Bs, G, H, hm, H, 1, U, H, RP, G);
       const rhs = RH != 0 ? stepPtr(RH, s, SB, H) : 0;
       for (let b = 0; b < Bs; b++) {
         const px = xps + (<usize>(b * G) << 2);
@@ -620,7 +749,7 @@ export function gruForward(
       }
     } else {
       fillRows(RP, 0, Bs, 2 * H, 2 * H);
-      gemm(Bs, 2 * H, H, hm, H, 1, U, G, RP, 2 * H);
+      gemmP(Bs, 2 * H, H, hm, H, 1, U, H, RP, 2 * H);
       const rh = RH != 0 ? stepPtr(RH, s, SB, H) : RP + (<usize>(Bs * 2 * H) << 2);
       for (let b = 0; b < Bs; b++) {
         const px = xps + (<usize>(b * G) << 2);
@@ -636,7 +765,7 @@ export function gruForward(
           st(rh + row + oj, f32x4.mul(r, ld(hm + row + oj, n)), n);
         }
       }
-      gemm(Bs, H, H, rh, H, 1, U + 2 * H4, G, xps + 2 * H4, G);
+      gemmP(Bs, H, H, rh, H, 1, Uh, H, xps + 2 * H4, G);
       for (let b = 0; b < Bs; b++) {
         const px = xps + (<usize>(b * G) << 2);
         const row = <usize>(b * H) << 2;
@@ -694,13 +823,13 @@ export function gruBackward(
     }
     if (resetAfter) {
       memory.fill(dhP, 0, BH4);
-      gemm(Bs, H, 2 * H, xps, G, 1, Ut, H, dhP, H);
-      gemm(Bs, H, H, rhs, H, 1, Ut + <usize>(2 * H) * H4, H, dhP, H);
+      gemmP(Bs, H, 2 * H, xps, G, 1, Ut, G, dhP, H);
+      gemmP(Bs, H, H, rhs, H, 1, Ut + (<usize>(2 * H) << 5), G, dhP, H);
       addMasked(Bs * H, dhN, dhP, mask);
     } else {
       // dResetHidden = dah · U_hᵀ
       memory.fill(dRH, 0, BH4);
-      gemm(Bs, H, H, xps + 2 * H4, G, 1, Ut + <usize>(2 * H) * H4, H, dRH, H);
+      gemmP(Bs, H, H, xps + 2 * H4, G, 1, Ut + (<usize>(2 * H) << 5), G, dRH, H);
       const hms = stepPtr(HM, s, SB, H);
       for (let b = 0; b < Bs; b++) {
         const px = xps + (<usize>(b * G) << 2);
@@ -714,7 +843,7 @@ export function gruBackward(
           st(dRH + row + oj, f32x4.mul(drh, r), n);
         }
       }
-      gemm(Bs, H, 2 * H, xps, G, 1, Ut, H, dRH, H);
+      gemmP(Bs, H, 2 * H, xps, G, 1, Ut, G, dRH, H);
       addMasked(Bs * H, dhN, dRH, mask);
     }
   }

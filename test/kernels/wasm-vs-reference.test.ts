@@ -259,9 +259,18 @@ describe('wasm GEMM on odd shapes', () => {
         refGemm(M, N, K, a, ars, acs, b, want);
         const pa = rt.put(a), pb = rt.put(b), pc = rt.put(c0);
         ex.gemm(M, N, K, pa, ars, acs, pb, N, pc, N);
-        const got = rt.copyOut(pc, M * N);
-        rt.releaseAll([pa, pb, pc]);
-        close('C', got, want, 1e-5 * Math.sqrt(K));
+        close('C (gemm)', rt.copyOut(pc, M * N), want, 1e-5 * Math.sqrt(K));
+        rt.f32(pc, M * N).set(c0);
+        rt.gemm(M, N, K, pa, ars, acs, pb, N, 1, pc, N); // packed B
+        close('C (packed)', rt.copyOut(pc, M * N), want, 1e-5 * Math.sqrt(K));
+        // B given transposed (Bᵀ stored [N, K]) through the pack strides
+        const bt = new Float32Array(N * K);
+        for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) bt[j * K + k] = b[k * N + j];
+        const pbt = rt.put(bt);
+        rt.f32(pc, M * N).set(c0);
+        rt.gemm(M, N, K, pa, ars, acs, pbt, 1, K, pc, N);
+        close('C (packed, Bᵀ)', rt.copyOut(pc, M * N), want, 1e-5 * Math.sqrt(K));
+        rt.releaseAll([pa, pb, pc, pbt]);
       });
     }
   }

@@ -143,7 +143,12 @@ export function createWasmKernels(options: WasmKernelsOptions = {}): WasmKernels
     // input projection of every step: P = xs·W + b  ([T·B, G])
     p.P = rt.alloc(TB * G * 4);
     ex.fillRows(p.P, p.bias, TB, G, G);
-    rt.gemm(TB, G, D, p.xs, D, 1, p.W, G, p.P, G);
+    rt.gemm(TB, G, D, p.xs, D, 1, p.W, G, 1, p.P, G);
+    // the recurrent kernel, packed once for all steps (GRU without resetAfter: z|r and h columns apart)
+    if (kind === 'gru' && !resetAfter) {
+      temps.push((p.Up = rt.pack(p.U, H, 2 * H, G, 1)));
+      temps.push((p.Uh = rt.pack(p.U + 2 * H * 4, H, H, G, 1)));
+    } else temps.push((p.Up = rt.pack(p.U, H, G, G, 1)));
     if (kind === 'lstm') {
       p.c0 = args.c0 ? rt.put(args.c0) : rt.zeros(B * H);
       p.Cs = rt.alloc(TB * H * 4);
@@ -158,24 +163,24 @@ export function createWasmKernels(options: WasmKernelsOptions = {}): WasmKernels
       const mask = p.mask ? p.mask + o(H) : 0;
       const HM = p.HM ? p.HM + o(H) : 0;
       if (kind === 'simpleRNN') {
-        return { fn: 'simpleRnnForward', args: [Bs, B, T, H, p.U, p.h0 + o(H), mask, act, p.P + o(G), p.out + o(H), HM, tmp + o(H)] };
+        return { fn: 'simpleRnnForward', args: [Bs, B, T, H, p.Up, p.h0 + o(H), mask, act, p.P + o(G), p.out + o(H), HM, tmp + o(H)] };
       }
       if (kind === 'lstm') {
         return {
           fn: 'lstmForward',
-          args: [Bs, B, T, H, p.U, p.h0 + o(H), p.c0 + o(H), mask, act, ract, p.P + o(G), p.Cs + o(H), p.AC ? p.AC + o(H) : 0,
+          args: [Bs, B, T, H, p.Up, p.h0 + o(H), p.c0 + o(H), mask, act, ract, p.P + o(G), p.Cs + o(H), p.AC ? p.AC + o(H) : 0,
             p.out + o(H), HM, tmp + o(H)],
         };
       }
       const brec = resetAfter && p.bias ? p.bias + G * 4 : 0;
       return {
         fn: 'gruForward',
-        args: [Bs, B, T, H, p.U, brec, resetAfter ? 1 : 0, p.h0 + o(H), mask, act, ract, p.P + o(G), p.RH ? p.RH + o(H) : 0,
+        args: [Bs, B, T, H, p.Up, p.Uh ?? 0, brec, resetAfter ? 1 : 0, p.h0 + o(H), mask, act, ract, p.P + o(G), p.RH ? p.RH + o(H) : 0,
           p.RP + o(G), p.out + o(H), HM, tmp + o(H)],
       };
     });
     rt.run(tasks);
-    if (p.RP) p.RP = 0;
+    p.RP = p.Up = p.Uh = 0;
     rt.releaseAll(temps);
 
     const outBT = rt.alloc(TB * H * 4);
@@ -217,8 +222,7 @@ export function createWasmKernels(options: WasmKernelsOptions = {}): WasmKernels
       return off;
     };
     try {
-      const Ut = t(rt.alloc(G * H * 4));
-      ex.transpose(Ut, p.U, H, G);
+      const Ut = t(rt.pack(p.U, G, H, 1, G)); // Uᵀ [G, H], packed
       let dOut = 0;
       if (dOutput) {
         const raw = t(rt.put(dOutput));
@@ -255,12 +259,12 @@ export function createWasmKernels(options: WasmKernelsOptions = {}): WasmKernels
       const dW = t(rt.zeros(D * G));
       const dU = t(rt.zeros(H * G));
       const db = c.hasBias ? t(rt.zeros(c.biasLen)) : 0;
-      rt.gemm(D, G, TB, p.xs, 1, D, p.P, G, dW, G);
       if (kind === 'gru') {
         const H2 = 2 * H;
-        rt.gemm(H, H2, TB, p.HM, 1, H, p.P, G, dU, G);
-        if (c.resetAfter) rt.gemm(H, H, TB, p.HM, 1, H, p.RH, H, dU + H2 * 4, G);
-        else rt.gemm(H, H, TB, p.RH, 1, H, p.P + H2 * 4, G, dU + H2 * 4, G);
+        rt.gemm(D, G, TB, p.xs, 1, D, p.P, G, 1, dW, G);
+        rt.gemm(H, H2, TB, p.HM, 1, H, p.P, G, 1, dU, G);
+        if (c.resetAfter) rt.gemm(H, H, TB, p.HM, 1, H, p.RH, H, 1, dU + H2 * 4, G);
+        else rt.gemm(H, H, TB, p.RH, 1, H, p.P + H2 * 4, G, 1, dU + H2 * 4, G);
         if (db) {
           ex.colSum(db, p.P, TB, G, G);
           if (c.resetAfter) {
@@ -269,13 +273,13 @@ export function createWasmKernels(options: WasmKernelsOptions = {}): WasmKernels
           }
         }
       } else {
-        rt.gemm(H, G, TB, p.HM, 1, H, p.P, G, dU, G);
+        const dZp = t(rt.pack(p.P, TB, G, G, 1)); // packed once for both weight gradients
+        rt.gemmPacked(D, G, TB, p.xs, 1, D, dZp, TB, dW, G);
+        rt.gemmPacked(H, G, TB, p.HM, 1, H, dZp, TB, dU, G);
         if (db) ex.colSum(db, p.P, TB, G, G);
       }
-      const Wt = t(rt.alloc(G * D * 4));
-      ex.transpose(Wt, p.W, D, G);
       const dxs = t(rt.zeros(TB * D));
-      rt.gemm(TB, D, G, p.P, G, 1, Wt, D, dxs, D);
+      rt.gemm(TB, D, G, p.P, G, 1, p.W, 1, G, dxs, D); // dZ·Wᵀ
       const dxBT = t(rt.alloc(TB * D * 4));
       ex.fromTimeMajor(dxBT, dxs, B, T, D, c.goBackwards ? 1 : 0);
       return {
@@ -306,7 +310,7 @@ export function createWasmKernels(options: WasmKernelsOptions = {}): WasmKernels
       const pb = bias ? rt.put(bias) : 0;
       const py = rt.alloc(N * U * 4);
       ex.fillRows(py, pb, N, U, U);
-      rt.gemm(N, U, D, px, D, 1, pk, U, py, U);
+      rt.gemm(N, U, D, px, D, 1, pk, U, 1, py, U);
       const y = rt.copyOut(py, N * U);
       rt.releaseAll([px, pk, pb, py]);
       return y;
@@ -316,16 +320,14 @@ export function createWasmKernels(options: WasmKernelsOptions = {}): WasmKernels
       const px = rt.put(x);
       const pk = rt.put(kernel);
       const pdy = rt.put(dy);
-      const pkt = rt.alloc(D * U * 4);
-      ex.transpose(pkt, pk, D, U);
       const pdx = rt.zeros(N * D);
       const pdk = rt.zeros(D * U);
       const pdb = hasBias ? rt.zeros(U) : 0;
-      rt.gemm(N, D, U, pdy, U, 1, pkt, D, pdx, D);
-      rt.gemm(D, U, N, px, 1, D, pdy, U, pdk, U);
+      rt.gemm(N, D, U, pdy, U, 1, pk, 1, U, pdx, D); // dy·kernelᵀ
+      rt.gemm(D, U, N, px, 1, D, pdy, U, 1, pdk, U); // xᵀ·dy
       if (pdb) ex.colSum(pdb, pdy, N, U, U);
       const res = { dx: rt.copyOut(pdx, N * D), dKernel: rt.copyOut(pdk, D * U), dBias: pdb ? rt.copyOut(pdb, U) : null };
-      rt.releaseAll([px, pk, pdy, pkt, pdx, pdk, pdb]);
+      rt.releaseAll([px, pk, pdy, pdx, pdk, pdb]);
       return res;
     },
 

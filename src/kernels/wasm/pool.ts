@@ -25,7 +25,9 @@ const base = index * ${SLOT_I32};
 const abase = index * ${MAX_ARGS};
 const table = fns.map((n) => instance.exports[n]);
 for (;;) {
-  const v = Atomics.load(state, base);
+  let v = Atomics.load(state, base);
+  // spin briefly first: the next task usually follows within microseconds
+  for (let spin = 0; spin < 20000 && v !== ${PENDING} && v !== ${EXIT}; spin++) v = Atomics.load(state, base);
   if (v === ${EXIT}) break;
   if (v !== ${PENDING}) { Atomics.wait(state, base, v); continue; }
   try {
@@ -65,7 +67,7 @@ export class WorkerPool {
     const { Worker } = nodeBuiltin('node:worker_threads') as {
       Worker: new (src: string, opts: { eval: boolean; workerData: unknown }) => NodeWorker;
     };
-    const fns = ['gemm', 'simpleRnnForward', 'simpleRnnBackward', 'lstmForward', 'lstmBackward', 'gruForward', 'gruBackward'];
+    const fns = ['gemm', 'gemmP', 'simpleRnnForward', 'simpleRnnBackward', 'lstmForward', 'lstmBackward', 'gruForward', 'gruBackward'];
     this.fnIndex = new Map(fns.map((n, i) => [n, i]));
     const ctrl = new SharedArrayBuffer(count * SLOT_I32 * 4);
     const args = new SharedArrayBuffer(count * MAX_ARGS * 8);
@@ -105,10 +107,10 @@ export class WorkerPool {
     let failed = false;
     for (let w = 0; w < n; w++) {
       const base = w * SLOT_I32;
-      for (;;) {
+      for (let spin = 0; ; spin++) {
         const v = Atomics.load(this.state, base);
         if (v === DONE) break;
-        Atomics.wait(this.state, base, v, 1000);
+        if (spin > 20000) Atomics.wait(this.state, base, v, 1000);
       }
       if (this.state[base + 3] !== 0) failed = true;
       Atomics.store(this.state, base, IDLE);

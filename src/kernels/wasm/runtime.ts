@@ -15,6 +15,9 @@ import { wasmApi, type WasmApi, type WasmMemory, type WasmModule } from './wasm-
 export interface WasmExports {
   heapBase(): number;
   gemm(M: number, N: number, K: number, a: number, ars: number, acs: number, b: number, ldb: number, c: number, ldc: number): void;
+  packB(dst: number, b: number, K: number, N: number, brs: number, bcs: number): void;
+  packedSize(K: number, N: number): number;
+  gemmP(M: number, N: number, K: number, a: number, ars: number, acs: number, bp: number, Kp: number, c: number, ldc: number): void;
   fillRows(dst: number, src: number, rows: number, width: number, ldd: number): void;
   colSum(dst: number, src: number, rows: number, width: number, lds: number): void;
   transpose(dst: number, src: number, R: number, C: number): void;
@@ -30,6 +33,7 @@ export interface WasmExports {
 /** Names of exports that may be dispatched to worker threads. */
 export const TASK_FUNCTIONS = [
   'gemm',
+  'gemmP',
   'simpleRnnForward',
   'simpleRnnBackward',
   'lstmForward',
@@ -218,20 +222,38 @@ export class WasmRuntime {
     return Math.max(1, Math.min(this.threads, rows));
   }
 
-  /** C[M,N] += A·B split over rows of C across threads (see assembly gemm for the stride convention). */
-  gemm(M: number, N: number, K: number, a: number, ars: number, acs: number, b: number, ldb: number, c: number, ldc: number): void {
+  /** Packs B [K,N] (B(k,j) at b + 4(k·brs + j·bcs)) for gemmPacked; release the result after use. */
+  pack(b: number, K: number, N: number, brs: number, bcs: number): number {
+    const bp = this.alloc(this.exports.packedSize(K, N) * 4);
+    this.exports.packB(bp, b, K, N, brs, bcs);
+    return bp;
+  }
+
+  /** C[M,N] += A·B with B packed over Kp rows; rows of C are split across threads. */
+  gemmPacked(M: number, N: number, K: number, a: number, ars: number, acs: number, bp: number, Kp: number, c: number, ldc: number): void {
     const n = this.slices(Math.floor(M / 16));
-    if (n <= 1 || M * N * K < 1 << 18) {
-      this.exports.gemm(M, N, K, a, ars, acs, b, ldb, c, ldc);
+    if (n <= 1 || M * N * K < 1 << 21) {
+      this.exports.gemmP(M, N, K, a, ars, acs, bp, Kp, c, ldc);
       return;
     }
     const tasks: Task[] = [];
     const chunk = Math.ceil(M / n / 4) * 4;
     for (let i0 = 0; i0 < M; i0 += chunk) {
       const m = Math.min(chunk, M - i0);
-      tasks.push({ fn: 'gemm', args: [m, N, K, a + i0 * ars * 4, ars, acs, b, ldb, c + i0 * ldc * 4, ldc] });
+      tasks.push({ fn: 'gemmP', args: [m, N, K, a + i0 * ars * 4, ars, acs, bp, Kp, c + i0 * ldc * 4, ldc] });
     }
     this.run(tasks);
+  }
+
+  /**
+   * C[M,N] += A·B: A(i,k) at a + 4(i·ars + k·acs), B(k,j) at b + 4(k·brs + j·bcs), C row-major with
+   * row stride ldc. Packs B, then splits the rows of C across threads.
+   */
+  gemm(M: number, N: number, K: number, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, c: number, ldc: number): void {
+    if (M <= 0 || N <= 0 || K <= 0) return;
+    const bp = this.pack(b, K, N, brs, bcs);
+    this.gemmPacked(M, N, K, a, ars, acs, bp, K, c, ldc);
+    this.release(bp);
   }
 
   dispose(): void {
