@@ -414,18 +414,26 @@ export function fillRows(dst: usize, src: usize, rows: i32, width: i32, ldd: i32
   }
 }
 
-/** dst[j] += Σ_r src[r, j] (src row stride lds). */
+/** dst[j] += Σ_r src[r, j] (src row stride lds). Rows outer: one streaming pass over src. */
 export function colSum(dst: usize, src: usize, rows: i32, width: i32, lds: i32): void {
-  for (let j = 0; j < width; j += 4) {
-    const n = min(4, width - j);
-    let acc = ld(dst + (<usize>j << 2), n);
-    let p = src + (<usize>j << 2);
-    const s4 = <usize>lds << 2;
-    for (let r = 0; r < rows; r++) {
-      acc = f32x4.add(acc, ld(p, n));
-      p += s4;
+  const s4 = <usize>lds << 2;
+  let r = 0;
+  // pairs of rows, then the odd one
+  for (; r + 2 <= rows; r += 2) {
+    const p0 = src + <usize>r * s4, p1 = p0 + s4;
+    for (let j = 0; j < width; j += 4) {
+      const n = min(4, width - j);
+      const o = <usize>j << 2;
+      st(dst + o, f32x4.add(ld(dst + o, n), f32x4.add(ld(p0 + o, n), ld(p1 + o, n))), n);
     }
-    st(dst + (<usize>j << 2), acc, n);
+  }
+  for (; r < rows; r++) {
+    const p0 = src + <usize>r * s4;
+    for (let j = 0; j < width; j += 4) {
+      const n = min(4, width - j);
+      const o = <usize>j << 2;
+      st(dst + o, f32x4.add(ld(dst + o, n), ld(p0 + o, n)), n);
+    }
   }
 }
 
@@ -583,7 +591,8 @@ export function adam(p: usize, g: usize, m: usize, v: usize, n: i32, alpha: f32,
 }
 
 // SimpleRNN: A [T,SB,H] holds x·W + b; out [T,SB,H] = h.
-export function simpleRnnForward(
+// @ts-ignore: decorator
+@inline function simpleRnnForwardImpl(
   Bs: i32, SB: i32, T: i32, H: i32, U: usize, h0: usize, mask: usize, act: i32, A: usize, out: usize, HM: usize, tmp: usize,
 ): void {
   for (let s = 0; s < T; s++) {
@@ -604,7 +613,8 @@ export function simpleRnnForward(
 }
 
 /** A ← dA. dOut [T,SB,H] | 0; dhN [SB,H]: in dhLast (zeros), out dh0; dhP scratch; Ut = Uᵀ [H,H]. */
-export function simpleRnnBackward(
+// @ts-ignore: decorator
+@inline function simpleRnnBackwardImpl(
   Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, mask: usize, act: i32, A: usize, out: usize, dOut: usize, dhN: usize, dhP: usize,
 ): void {
   for (let s = T - 1; s >= 0; s--) {
@@ -629,7 +639,8 @@ export function simpleRnnBackward(
 
 // LSTM: Z [T,SB,4H] holds x·W + b and becomes the activated gates i|f|c̃|o (training);
 // Cs [T,SB,H] cell states; AC [T,SB,H] act(c) (training) | 0; out [T,SB,H].
-export function lstmForward(
+// @ts-ignore: decorator
+@inline function lstmForwardImpl(
   Bs: i32, SB: i32, T: i32, H: i32, U: usize, h0: usize, c0: usize, mask: usize, act: i32, ract: i32,
   Z: usize, Cs: usize, AC: usize, out: usize, HM: usize, tmp: usize,
 ): void {
@@ -671,7 +682,8 @@ export function lstmForward(
 }
 
 /** Z (gates) ← dZ. dhN, dcN [SB,H]: in dhLast/dcLast (zeros), out dh0/dc0. Ut [4H,H]. */
-export function lstmBackward(
+// @ts-ignore: decorator
+@inline function lstmBackwardImpl(
   Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, c0: usize, mask: usize, act: i32, ract: i32,
   Z: usize, Cs: usize, AC: usize, dOut: usize, dhN: usize, dcN: usize, dhP: usize,
 ): void {
@@ -711,7 +723,8 @@ export function lstmBackward(
 // GRU: XP [T,SB,3H] holds x·W + b_in and becomes the gates z|r|h̃.
 // resetAfter: RH [T,SB,H] = rp_h (recurrent h-projection incl. recurrent bias); RP [SB,3H] scratch; brec = recurrent bias | 0.
 // !resetAfter: RH [T,SB,H] = r ⊙ hm (training); RP [SB,3H] scratch.
-export function gruForward(
+// @ts-ignore: decorator
+@inline function gruForwardImpl(
   Bs: i32, SB: i32, T: i32, H: i32, U: usize, Uh: usize, brec: usize, resetAfter: i32, h0: usize, mask: usize, act: i32, ract: i32,
   XP: usize, RH: usize, RP: usize, out: usize, HM: usize, tmp: usize,
 ): void {
@@ -787,7 +800,8 @@ export function gruForward(
  * XP (gates) ← dXP, the gradient of the input projection. resetAfter: RH (rp_h) ← dah ⊙ r
  * (the recurrent h-block gradient). dhN [SB,H]: in dhLast (zeros), out dh0; dhP, dRH scratch. Ut [3H,H].
  */
-export function gruBackward(
+// @ts-ignore: decorator
+@inline function gruBackwardImpl(
   Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, resetAfter: i32, h0: usize, mask: usize, act: i32, ract: i32,
   XP: usize, RH: usize, out: usize, HM: usize, dOut: usize, dhN: usize, dhP: usize, dRH: usize,
 ): void {
@@ -847,4 +861,40 @@ export function gruBackward(
       addMasked(Bs * H, dhN, dRH, mask);
     }
   }
+}
+
+export function simpleRnnForward(Bs: i32, SB: i32, T: i32, H: i32, U: usize, h0: usize, mask: usize, act: i32, A: usize, out: usize, HM: usize, tmp: usize): void {
+  // a specialised copy for the default activations, where the activation dispatch folds away
+  if (act == TANH) simpleRnnForwardImpl(Bs, SB, T, H, U, h0, mask, TANH, A, out, HM, tmp);
+  else simpleRnnForwardImpl(Bs, SB, T, H, U, h0, mask, act, A, out, HM, tmp);
+}
+
+export function simpleRnnBackward(Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, mask: usize, act: i32, A: usize, out: usize, dOut: usize, dhN: usize, dhP: usize): void {
+  // a specialised copy for the default activations, where the activation dispatch folds away
+  if (act == TANH) simpleRnnBackwardImpl(Bs, SB, T, H, Ut, mask, TANH, A, out, dOut, dhN, dhP);
+  else simpleRnnBackwardImpl(Bs, SB, T, H, Ut, mask, act, A, out, dOut, dhN, dhP);
+}
+
+export function lstmForward(Bs: i32, SB: i32, T: i32, H: i32, U: usize, h0: usize, c0: usize, mask: usize, act: i32, ract: i32, Z: usize, Cs: usize, AC: usize, out: usize, HM: usize, tmp: usize): void {
+  // a specialised copy for the default activations, where the activation dispatch folds away
+  if (act == TANH && ract == SIGMOID) lstmForwardImpl(Bs, SB, T, H, U, h0, c0, mask, TANH, SIGMOID, Z, Cs, AC, out, HM, tmp);
+  else lstmForwardImpl(Bs, SB, T, H, U, h0, c0, mask, act, ract, Z, Cs, AC, out, HM, tmp);
+}
+
+export function lstmBackward(Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, c0: usize, mask: usize, act: i32, ract: i32, Z: usize, Cs: usize, AC: usize, dOut: usize, dhN: usize, dcN: usize, dhP: usize): void {
+  // a specialised copy for the default activations, where the activation dispatch folds away
+  if (act == TANH && ract == SIGMOID) lstmBackwardImpl(Bs, SB, T, H, Ut, c0, mask, TANH, SIGMOID, Z, Cs, AC, dOut, dhN, dcN, dhP);
+  else lstmBackwardImpl(Bs, SB, T, H, Ut, c0, mask, act, ract, Z, Cs, AC, dOut, dhN, dcN, dhP);
+}
+
+export function gruForward(Bs: i32, SB: i32, T: i32, H: i32, U: usize, Uh: usize, brec: usize, resetAfter: i32, h0: usize, mask: usize, act: i32, ract: i32, XP: usize, RH: usize, RP: usize, out: usize, HM: usize, tmp: usize): void {
+  // a specialised copy for the default activations, where the activation dispatch folds away
+  if (act == TANH && ract == SIGMOID) gruForwardImpl(Bs, SB, T, H, U, Uh, brec, resetAfter, h0, mask, TANH, SIGMOID, XP, RH, RP, out, HM, tmp);
+  else gruForwardImpl(Bs, SB, T, H, U, Uh, brec, resetAfter, h0, mask, act, ract, XP, RH, RP, out, HM, tmp);
+}
+
+export function gruBackward(Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, resetAfter: i32, h0: usize, mask: usize, act: i32, ract: i32, XP: usize, RH: usize, out: usize, HM: usize, dOut: usize, dhN: usize, dhP: usize, dRH: usize): void {
+  // a specialised copy for the default activations, where the activation dispatch folds away
+  if (act == TANH && ract == SIGMOID) gruBackwardImpl(Bs, SB, T, H, Ut, resetAfter, h0, mask, TANH, SIGMOID, XP, RH, out, HM, dOut, dhN, dhP, dRH);
+  else gruBackwardImpl(Bs, SB, T, H, Ut, resetAfter, h0, mask, act, ract, XP, RH, out, HM, dOut, dhN, dhP, dRH);
 }
