@@ -55,6 +55,9 @@ export async function downloadFile(url: string, dest: string, options: DownloadO
   const maxRedirects = options.maxRedirects ?? 5;
   const timeoutMs = options.timeoutMs ?? 60_000;
   let current = new URL(url);
+  // Before the request: no await may sit between getting the response and listening to it,
+  // or an early 'aborted'/'error' would be missed and the download would hang.
+  await mkdir(dirname(dest), { recursive: true });
   let res: http.IncomingMessage;
   for (let hops = 0; ; hops++) {
     try {
@@ -80,7 +83,6 @@ export async function downloadFile(url: string, dest: string, options: DownloadO
   const total = lengthHeader !== undefined ? Number(lengthHeader) : null;
   const showBar = (options.progress ?? true) && process.stderr.isTTY === true;
   const name = current.pathname.split('/').pop() ?? current.href;
-  await mkdir(dirname(dest), { recursive: true });
   const tmp = tempPathFor(dest);
   const hash = createHash('sha256');
   let received = 0;
@@ -106,6 +108,9 @@ export async function downloadFile(url: string, dest: string, options: DownloadO
         }
       });
       res.on('aborted', () => fail(new Error('connection closed before the end of the body')));
+      res.on('close', () => {
+        if (!res.complete) fail(new Error('connection closed before the end of the body'));
+      });
       res.on('error', fail);
       out.on('error', fail);
       res.pipe(out);
