@@ -169,6 +169,9 @@ describe('wasm vs reference: RNN kernels', () => {
       }
     }
   }
+  for (const kind of ['simpleRNN', 'lstm', 'gru'] as Kind[]) {
+    test(`${kind} with T=0 passes the state through`, () => runCase({ kind, B: 3, T: 0, D: 2, H: 5, state: true }));
+  }
   test('larger LSTM (B=16, T=20, D=24, H=40) with mask and goBackwards', () =>
     runCase({ kind: 'lstm', B: 16, T: 20, D: 24, H: 40, mask: true, goBackwards: true, state: true }, 9));
 });
@@ -217,10 +220,9 @@ describe('wasm vs reference: dense, embedding, activations, adam', () => {
       });
     }
   }
-  test('adam / adamW match', () => {
-    for (const weightDecay of [0, 0.01]) {
+  test('adam / adamW match (JS path and chunked wasm path)', () => {
+    for (const [weightDecay, n] of [[0, 37], [0.01, 37], [0, 70001], [0.01, 70001]]) {
       const rng = new Random(3);
-      const n = 37;
       const p = randomArray(rng, n, 1);
       const g = randomArray(rng, n, 1);
       const [p1, p2, m1, m2, v1, v2] = [p.slice(), p.slice(), new Float32Array(n), new Float32Array(n), new Float32Array(n), new Float32Array(n)];

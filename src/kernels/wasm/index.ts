@@ -81,6 +81,36 @@ interface WasmCache extends KernelCache {
   released: boolean;
 }
 
+/** Degenerate shapes (B, T or H = 0): nothing to compute; states pass straight through. */
+interface EmptyCache extends KernelCache {
+  empty: true;
+  args: RnnForwardArgs;
+  G: number;
+  biasLen: number;
+}
+
+function emptyForward(kind: Kind, args: RnnForwardArgs): RnnForwardResult {
+  const { B, T, D, H } = args;
+  const G = (kind === 'lstm' ? 4 : kind === 'gru' ? 3 : 1) * H;
+  const hLast = args.h0 ? args.h0.slice() : new Float32Array(B * H);
+  const cLast = kind === 'lstm' ? (args.c0 ? args.c0.slice() : new Float32Array(B * H)) : null;
+  const cache: EmptyCache = { kind, empty: true, args, G, biasLen: args.bias ? args.bias.length : 0 };
+  void D;
+  return { output: new Float32Array(B * T * H), hLast, cLast, cache: args.training ? cache : null };
+}
+
+function emptyBackward(c: EmptyCache, dhLast: Float32Array | null, dcLast: Float32Array | null): RnnBackwardResult {
+  const { B, T, D, H, bias } = c.args;
+  return {
+    dx: new Float32Array(B * T * D),
+    dKernel: new Float32Array(D * c.G),
+    dRecurrentKernel: new Float32Array(H * c.G),
+    dBias: bias ? new Float32Array(c.biasLen) : null,
+    dh0: dhLast ? dhLast.slice() : new Float32Array(B * H),
+    dc0: c.kind === 'lstm' ? (dcLast ? dcLast.slice() : new Float32Array(B * H)) : null,
+  };
+}
+
 function defaultThreads(): number {
   if (!threadsSupported()) return 1;
   try {
@@ -117,6 +147,7 @@ export function createWasmKernels(options: WasmKernelsOptions = {}): WasmKernels
 
   function rnnForward(kind: Kind, args: RnnForwardArgs): RnnForwardResult {
     const { B, T, D, H, goBackwards, training } = args;
+    if (B === 0 || T === 0 || H === 0) return emptyForward(kind, args);
     const G = kind === 'lstm' ? 4 * H : kind === 'gru' ? 3 * H : H;
     const resetAfter = kind === 'gru' ? (args.resetAfter ?? true) : false;
     const act = actCode(args.activation, 'activation');
@@ -210,6 +241,7 @@ export function createWasmKernels(options: WasmKernelsOptions = {}): WasmKernels
   }
 
   function rnnBackward(kind: Kind, { cache: anyCache, dOutput, dhLast, dcLast }: RnnBackwardArgs): RnnBackwardResult {
+    if ((anyCache as { empty?: boolean }).empty) return emptyBackward(anyCache as unknown as EmptyCache, dhLast, dcLast ?? null);
     const c = anyCache as WasmCache;
     if (!c || c.kind !== kind || !c.ptr) throw new Error(`wasm ${kind}Backward: got a ${anyCache?.kind} cache (not from this backend's ${kind} forward)`);
     if (c.released) throw new Error(`wasm ${kind}Backward: this cache was already consumed by a backward pass (each forward allows one backward)`);
@@ -297,6 +329,8 @@ export function createWasmKernels(options: WasmKernelsOptions = {}): WasmKernels
   }
 
   const ACT_WASM_MIN = 2048;
+  const ADAM_WASM_MIN = 4096;
+  const ADAM_CHUNK = 32768;
 
   const kernels: WasmKernels = {
     name: 'wasm',
@@ -381,9 +415,28 @@ export function createWasmKernels(options: WasmKernelsOptions = {}): WasmKernels
     adamUpdate({ param, grad, m, v, learningRate, beta1, beta2, epsilon, step, weightDecay }: AdamUpdateArgs): void {
       const alpha = (learningRate * Math.sqrt(1 - Math.pow(beta2, step))) / (1 - Math.pow(beta1, step));
       const decay = 1 - weightDecay * learningRate;
+      const n = param.length;
+      if (n >= ADAM_WASM_MIN) {
+        // chunks stay cache-resident between copy-in, update and copy-out
+        const chunk = Math.min(n, ADAM_CHUNK);
+        const base = rt.alloc(chunk * 16);
+        const [pp, pg, pm, pv] = [base, base + chunk * 4, base + chunk * 8, base + chunk * 12];
+        for (let i0 = 0; i0 < n; i0 += chunk) {
+          const c = Math.min(chunk, n - i0);
+          rt.f32(pp, c).set(param.subarray(i0, i0 + c));
+          rt.f32(pg, c).set(grad.subarray(i0, i0 + c));
+          rt.f32(pm, c).set(m.subarray(i0, i0 + c));
+          rt.f32(pv, c).set(v.subarray(i0, i0 + c));
+          ex.adam(pp, pg, pm, pv, c, alpha, beta1, beta2, epsilon, decay);
+          param.set(rt.f32(pp, c), i0);
+          m.set(rt.f32(pm, c), i0);
+          v.set(rt.f32(pv, c), i0);
+        }
+        rt.release(base);
+        return;
+      }
       const c1 = 1 - beta1;
       const c2 = 1 - beta2;
-      const n = param.length;
       if (weightDecay !== 0) for (let i = 0; i < n; i++) param[i] *= decay;
       for (let i = 0; i < n; i++) {
         const g = grad[i];
