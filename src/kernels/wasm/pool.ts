@@ -17,8 +17,9 @@ const EXIT = 3;
 
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { module, memory, ctrl, args, index, fns } = workerData;
+const { module, memory, ctrl, args, index, fns, scratch } = workerData;
 const instance = new WebAssembly.Instance(module, { env: { memory } });
+instance.exports.setScratch(scratch);
 const state = new Int32Array(ctrl);
 const argv = new Float64Array(args);
 const base = index * ${SLOT_I32};
@@ -63,7 +64,8 @@ export class WorkerPool {
   private readonly workers: NodeWorker[] = [];
   private readonly fnIndex: Map<string, number>;
 
-  constructor(module: WasmModule, memory: WasmMemory, count: number) {
+  constructor(module: WasmModule, memory: WasmMemory, scratch: number[]) {
+    const count = scratch.length;
     const { Worker } = nodeBuiltin('node:worker_threads') as {
       Worker: new (src: string, opts: { eval: boolean; workerData: unknown }) => NodeWorker;
     };
@@ -74,7 +76,7 @@ export class WorkerPool {
     this.state = new Int32Array(ctrl);
     this.argv = new Float64Array(args);
     for (let i = 0; i < count; i++) {
-      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, ctrl, args, index: i, fns } });
+      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, ctrl, args, index: i, fns, scratch: scratch[i] } });
       w.unref();
       this.workers.push(w);
     }

@@ -17,6 +17,8 @@ export interface WasmExports {
   gemm(M: number, N: number, K: number, a: number, ars: number, acs: number, b: number, ldb: number, c: number, ldc: number): void;
   packB(dst: number, b: number, K: number, N: number, brs: number, bcs: number): void;
   packedSize(K: number, N: number): number;
+  setScratch(p: number): void;
+  scratchFloats(): number;
   gemmP(M: number, N: number, K: number, a: number, ars: number, acs: number, bp: number, Kp: number, c: number, ldc: number): void;
   fillRows(dst: number, src: number, rows: number, width: number, ldd: number): void;
   colSum(dst: number, src: number, rows: number, width: number, lds: number): void;
@@ -108,7 +110,11 @@ export class WasmRuntime {
     const instance = new wa.Instance(module, { env: { memory: this.memory } });
     this.exports = instance.exports as unknown as WasmExports;
     this.base = this.top = Math.max(1024, Math.ceil(this.exports.heapBase() / ALIGN) * ALIGN);
-    this.pool = useThreads ? new WorkerPool(module, this.memory, this.threads - 1) : null;
+    // per-thread scratch for GEMM A-block packing
+    const scratchBytes = this.exports.scratchFloats() * 4;
+    this.exports.setScratch(this.alloc(scratchBytes));
+    const workerScratch = Array.from({ length: this.threads - 1 }, () => this.alloc(scratchBytes));
+    this.pool = useThreads ? new WorkerPool(module, this.memory, workerScratch) : null;
   }
 
   /** Allocates `bytes` (rounded to 64) in the arena; contents are unspecified. */
