@@ -55,7 +55,7 @@ test('loadData downloads (following a redirect), verifies and caches the archive
   assert.deepEqual(await readFile(join(home, 'datasets', 'redirect')), body);
   // Second call: no download (server path would 404 now), reads the file already there.
   const again = await loadData({ url: `${base}/redirect`, sha256: 'not-checked-again' });
-  assert.equal(again[0][0].length, 2);
+  assert.equal(again.train[0].length, 2);
 });
 
 test('checksum mismatch: error names both hashes, nothing left behind', async () => {

@@ -31,10 +31,10 @@ test('full archive: 25k/25k balanced reviews; cached load gives identical data',
     assert.equal(s[0], 1);
     for (const w of s) assert.ok(w >= 1 && w < 10000);
   }
-  assert.deepEqual(cached[0][1].toArray(), y.toArray());
+  assert.deepEqual(cached.train[1].toArray(), y.toArray());
   for (const i of [0, 1, 12345, 24999]) {
-    assert.deepEqual(cached[0][0][i], x[i]);
-    assert.deepEqual(cached[1][0][i], xt[i]);
+    assert.deepEqual(cached.train[0][i], x[i]);
+    assert.deepEqual(cached.test[0][i], xt[i]);
   }
   const wi = await getWordIndex({ path: ARCHIVE });
   assert.deepEqual([...wi.keys()].slice(0, 4), ['the', 'and', 'a', 'of']);

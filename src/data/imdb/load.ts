@@ -111,7 +111,16 @@ function checkCount(name: string, v: number | null | undefined, min: number): vo
  * `numWords` is not given it is the largest id present — so that one id is
  * also mapped to oovChar, a Keras quirk kept on purpose for parity.
  */
-export async function loadData(options: LoadDataOptions = {}): Promise<[train: ImdbSplit, test: ImdbSplit]> {
+/**
+ * The result of loadData: `{ train: [x, y], test: [x, y] }`, also iterable as
+ * `[train, test]` so the Keras idiom `const [[xTrain, yTrain], [xTest, yTest]] = …` works too.
+ */
+export interface ImdbData extends Iterable<ImdbSplit> {
+  train: ImdbSplit;
+  test: ImdbSplit;
+}
+
+export async function loadData(options: LoadDataOptions = {}): Promise<ImdbData> {
   const seed = options.seed ?? 113;
   const startChar = options.startChar === undefined ? 1 : options.startChar;
   const oovChar = options.oovChar === undefined ? 2 : options.oovChar;
@@ -179,7 +188,16 @@ export async function loadData(options: LoadDataOptions = {}): Promise<[train: I
     }
     return [xs, new Tensor(ys, [kept.length], 'int32')];
   };
-  return [build(corpus.train, trainKeep), build(corpus.test, testKeep)];
+  const train = build(corpus.train, trainKeep);
+  const test = build(corpus.test, testKeep);
+  return {
+    train,
+    test,
+    *[Symbol.iterator]() {
+      yield train;
+      yield test;
+    },
+  };
 }
 
 /** Word → rank (1 = most frequent in the training set), like keras.datasets.imdb.get_word_index(). */
