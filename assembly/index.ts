@@ -552,6 +552,20 @@ export function addInto(dst: usize, src: usize, n: i32): void {
   }
 }
 
+/** dTable[ids[n], :] += dOut[n, :] (dTable zeroed by the caller); rows in order, as the reference. */
+export function embeddingScatter(dTable: usize, ids: usize, dOut: usize, N: i32, E: i32): void {
+  const e4 = <usize>E << 2;
+  for (let n = 0; n < N; n++) {
+    const dst = dTable + <usize>load<i32>(ids + (<usize>n << 2)) * e4;
+    const src = dOut + <usize>n * e4;
+    for (let e = 0; e < E; e += 4) {
+      const c = min(4, E - e);
+      const o = <usize>e << 2;
+      st(dst + o, f32x4.add(ld(dst + o, c), ld(src + o, c)), c);
+    }
+  }
+}
+
 /** Elementwise activation over n floats. */
 export function activationForward(code: i32, x: usize, y: usize, n: i32): void {
   for (let i = 0; i < n; i += 4) {

@@ -26,15 +26,19 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-function time(fn: () => void, runs: number, warmup = 1): { median: number; min: number; runs: number[] } {
+function time(fn: () => void, runs: number, warmup = 1): { median: number; min: number; cpu: number; runs: number[] } {
   for (let i = 0; i < warmup; i++) fn();
   const ts: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     fn();
     ts.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
-  return { median: median(ts), min: Math.min(...ts), runs: ts };
+  return { median: median(ts), min: Math.min(...ts), cpu: median(cpu), runs: ts };
 }
 
 function rand(rng: Random, n: number, scale = 0.1): Float32Array {
@@ -187,8 +191,8 @@ function predictStep(K: Kernels, w: Workload, s: ReturnType<typeof setup>): void
 
 function benchWorkload(w: Workload, backends: [string, Kernels, number][]): void {
   console.log(`\n## ${w.name}: Embedding(${w.V},${w.E}) → ${w.kind}(${w.H}) → Dense(1), B=${w.B}, T=${w.T}`);
-  console.log('| backend | train ms/batch (median) | min | rnn fwd | rnn bwd | embedding | dense | adam | predict ms/batch |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('| backend | train ms/batch (median) | min | CPU ms/batch (all threads) | rnn fwd | rnn bwd | embedding | dense | adam | predict ms/batch | predict min |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const [label, K, runs] of backends) {
     const s = setup(w);
     let step = 1;
@@ -197,14 +201,37 @@ function benchWorkload(w: Workload, backends: [string, Kernels, number][]): void
     const keep = parts.slice(parts.length - runs);
     const med = (k: string): string => fmt(median(keep.map((x) => x[k] ?? 0)), 2);
     const pr = time(() => predictStep(K, w, s), runs, runs > 2 ? 2 : 1);
-    console.log(`| ${label} | ${fmt(r.median, 2)} | ${fmt(r.min, 2)} | ${med('rnn fwd')} | ${med('rnn bwd')} | ${med('embedding')} | ${med('dense')} | ${med('adam')} | ${fmt(pr.median, 2)} |`);
+    console.log(
+      `| ${label} | ${fmt(r.median, 2)} | ${fmt(r.min, 2)} | ${fmt(r.cpu, 1)} | ${med('rnn fwd')} | ${med('rnn bwd')} | ${med('embedding')} | ${med('dense')} | ${med('adam')} | ${fmt(pr.median, 2)} | ${fmt(pr.min, 2)} |`,
+    );
   }
 }
 
 // ---------------------------------------------------------------------------
+console.log(`# Kernel benchmark  (node ${process.version}, ${new Date().toISOString()})`);
+
+/**
+ * How much of two cores this run gets: time one busy process, then two at once.
+ * 2.0 = two free cores; 1.0 = effectively one (the machine is shared).
+ */
+async function coreAvailability(): Promise<number> {
+  const { spawn } = await import('node:child_process');
+  const code = 'let x = 0; for (let i = 0; i < 2e8; i++) x += i % 7; if (x < 0) console.log(x);';
+  const run = (n: number): Promise<number> =>
+    new Promise((resolve) => {
+      const t0 = performance.now();
+      let left = n;
+      for (let i = 0; i < n; i++) spawn(process.execPath, ['-e', code]).on('exit', () => --left === 0 && resolve(performance.now() - t0));
+    });
+  const t1 = await run(1);
+  const t2 = await run(2);
+  return (2 * t1) / t2;
+}
+
+console.log(`cores available to this run (2 busy processes vs 1): ${(await coreAvailability()).toFixed(2)} of 2`);
 const K1 = createWasmKernels({ threads: 1 });
 const K2 = createWasmKernels({ threads: 2 });
-console.log(`# Kernel benchmark  (node ${process.version}, ${new Date().toISOString()})`);
+
 if (!only || only === 'gemm') benchGemm(K1, K2);
 const runs = quick ? 5 : 15;
 if (!only || only === 'seed') {
@@ -228,3 +255,4 @@ const ru = process.resourceUsage();
 console.log(`\npeak RSS: ${fmt(ru.maxRSS / 1024, 0)} MB; wasm memory: 1 thread ${fmt(K1.runtime.stats().memoryBytes / 2 ** 20, 0)} MB, 2 threads ${fmt(K2.runtime.stats().memoryBytes / 2 ** 20, 0)} MB`);
 K1.dispose();
 K2.dispose();
+console.log(`cores available at the end: ${(await coreAvailability()).toFixed(2)} of 2`);

@@ -10,8 +10,9 @@
  * Inputs are copied into the wasm arena; outputs are copied out into fresh
  * Float32Arrays. A training forward keeps its cache in the arena until the
  * matching backward (or until the cache object is garbage-collected).
- * Embedding gather/scatter and Adam run in plain JS: they are memory-bound and
- * copying them into wasm would cost as much as the work.
+ * The embedding gather stays in JS (native row copies; copying the table into
+ * wasm would cost more than the gather); its scatter-add and large Adam updates
+ * run in wasm.
  */
 import type {
   ActivationName,
@@ -369,19 +370,19 @@ export function createWasmKernels(options: WasmKernelsOptions = {}): WasmKernels
       const out = new Float32Array(N * E);
       for (let n = 0; n < N; n++) {
         const src = ids[n] * E;
-        const dst = n * E;
-        for (let e = 0; e < E; e++) out[dst + e] = table[src + e];
+        out.set(table.subarray(src, src + E), n * E);
       }
       return out;
     },
 
     embeddingBackward(ids: Int32Array, dOut: Float32Array, N: number, E: number, V: number): Float32Array {
-      const dTable = new Float32Array(V * E);
-      for (let n = 0; n < N; n++) {
-        const row = ids[n] * E;
-        const src = n * E;
-        for (let e = 0; e < E; e++) dTable[row + e] += dOut[src + e];
-      }
+      const pd = rt.zeros(V * E);
+      const pi = rt.alloc(N * 4);
+      new Int32Array(rt.memory.buffer, pi, N).set(ids);
+      const po = rt.put(dOut);
+      ex.embeddingScatter(pd, pi, po, N, E);
+      const dTable = rt.copyOut(pd, V * E);
+      rt.releaseAll([pd, pi, po]);
       return dTable;
     },
 
