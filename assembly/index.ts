@@ -306,6 +306,12 @@ export function packB(dst: usize, b: usize, K: i32, N: i32, brs: i32, bcs: i32):
   }
 }
 
+/** C[M,N] = bias (broadcast rows; zeros when bias == 0) + A·B, B packed. */
+export function gemmPBias(M: i32, N: i32, K: i32, a: usize, ars: i32, acs: i32, bp: usize, Kp: i32, c: usize, ldc: i32, bias: usize): void {
+  fillRows(c, bias, M, N, ldc);
+  gemmP(M, N, K, a, ars, acs, bp, Kp, c, ldc);
+}
+
 /** Floats needed by packB for a K×N matrix. */
 export function packedSize(K: i32, N: i32): i32 {
   return ((N + 7) >> 3) * 8 * K;
@@ -518,9 +524,9 @@ export function transpose(dst: usize, src: usize, R: i32, C: i32): void {
 }
 
 /** dst[s, b, :] = src[b, t, :] with t = reverse ? T-1-s : s  ([B,T,F] batch-major → [T,B,F] time-major). */
-export function toTimeMajor(dst: usize, src: usize, B: i32, T: i32, F: i32, reverse: i32): void {
+export function toTimeMajor(dst: usize, src: usize, B: i32, T: i32, F: i32, reverse: i32, b0: i32, b1: i32): void {
   const f4 = <usize>F << 2;
-  for (let b = 0; b < B; b++) {
+  for (let b = b0; b < b1; b++) {
     for (let t = 0; t < T; t++) {
       const s = reverse ? T - 1 - t : t;
       memory.copy(dst + <usize>(s * B + b) * f4, src + <usize>(b * T + t) * f4, f4);
@@ -529,9 +535,9 @@ export function toTimeMajor(dst: usize, src: usize, B: i32, T: i32, F: i32, reve
 }
 
 /** Inverse of toTimeMajor: dst[b, t, :] = src[s, b, :]. */
-export function fromTimeMajor(dst: usize, src: usize, B: i32, T: i32, F: i32, reverse: i32): void {
+export function fromTimeMajor(dst: usize, src: usize, B: i32, T: i32, F: i32, reverse: i32, b0: i32, b1: i32): void {
   const f4 = <usize>F << 2;
-  for (let b = 0; b < B; b++) {
+  for (let b = b0; b < b1; b++) {
     for (let t = 0; t < T; t++) {
       const s = reverse ? T - 1 - t : t;
       memory.copy(dst + <usize>(b * T + t) * f4, src + <usize>(s * B + b) * f4, f4);
@@ -645,6 +651,12 @@ export function adam(p: usize, g: usize, m: usize, v: usize, n: i32, alpha: f32,
 // must be sequential in time. U / Ut arguments are packed (packB): U as [H, G·H],
 // Ut as Uᵀ [G·H, H]; GRU !resetAfter passes U's z|r columns as U and its h columns as Uh.
 
+/** p[0..n) += v (bias-gradient accumulation; p == 0 skips). */
+// @ts-ignore: decorator
+@inline function acc(p: usize, v: v128, n: i32): void {
+  if (p != 0) st(p, f32x4.add(ld(p, n), v), n);
+}
+
 // @ts-ignore: decorator
 @inline function stepPtr(base: usize, s: i32, SB: i32, F: i32): usize {
   return base + (<usize>(s * SB * F) << 2);
@@ -694,7 +706,7 @@ export function adam(p: usize, g: usize, m: usize, v: usize, n: i32, alpha: f32,
 /** A ← dA. dOut [T,SB,H] | 0; dhN [SB,H]: in dhLast (zeros), out dh0; dhP scratch; Ut = Uᵀ [H,H]. */
 // @ts-ignore: decorator
 @inline function simpleRnnBackwardImpl(
-  Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, mask: usize, act: i32, A: usize, out: usize, dOut: usize, dhN: usize, dhP: usize,
+  Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, mask: usize, act: i32, A: usize, out: usize, dOut: usize, dhN: usize, dhP: usize, db: usize,
 ): void {
   for (let s = T - 1; s >= 0; s--) {
     const as = stepPtr(A, s, SB, H);
@@ -706,7 +718,9 @@ export function adam(p: usize, g: usize, m: usize, v: usize, n: i32, alpha: f32,
         const o = row + (<usize>j << 2);
         let dh = ld(dhN + o, n);
         if (dOut != 0) dh = f32x4.add(dh, ld(stepPtr(dOut, s, SB, H) + o, n));
-        st(as + o, f32x4.mul(dh, dactV(act, ld(os + o, n))), n);
+        const da = f32x4.mul(dh, dactV(act, ld(os + o, n)));
+        st(as + o, da, n);
+        acc(db != 0 ? db + (<usize>j << 2) : 0, da, n);
       }
     }
     memory.fill(dhP, 0, <usize>(Bs * H) << 2);
@@ -764,7 +778,7 @@ export function adam(p: usize, g: usize, m: usize, v: usize, n: i32, alpha: f32,
 // @ts-ignore: decorator
 @inline function lstmBackwardImpl(
   Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, c0: usize, mask: usize, act: i32, ract: i32,
-  Z: usize, Cs: usize, AC: usize, dOut: usize, dhN: usize, dcN: usize, dhP: usize,
+  Z: usize, Cs: usize, AC: usize, dOut: usize, dhN: usize, dcN: usize, dhP: usize, db: usize,
 ): void {
   const G = 4 * H;
   const H4 = <usize>H << 2;
@@ -785,10 +799,21 @@ export function adam(p: usize, g: usize, m: usize, v: usize, n: i32, alpha: f32,
         const i = ld(pi, n), f = ld(pi + H4, n), g = ld(pi + 2 * H4, n), og = ld(pi + 3 * H4, n);
         const ac = ld(acs + o, n);
         const dc = f32x4.add(ld(dcN + o, n), f32x4.mul(f32x4.mul(dh, og), dactV(act, ac)));
-        st(pi, f32x4.mul(f32x4.mul(dc, g), dactV(ract, i)), n);
-        st(pi + H4, f32x4.mul(f32x4.mul(dc, ld(cps + o, n)), dactV(ract, f)), n);
-        st(pi + 2 * H4, f32x4.mul(f32x4.mul(dc, i), dactV(act, g)), n);
-        st(pi + 3 * H4, f32x4.mul(f32x4.mul(dh, ac), dactV(ract, og)), n);
+        const dzi = f32x4.mul(f32x4.mul(dc, g), dactV(ract, i));
+        const dzf = f32x4.mul(f32x4.mul(dc, ld(cps + o, n)), dactV(ract, f));
+        const dzc = f32x4.mul(f32x4.mul(dc, i), dactV(act, g));
+        const dzo = f32x4.mul(f32x4.mul(dh, ac), dactV(ract, og));
+        st(pi, dzi, n);
+        st(pi + H4, dzf, n);
+        st(pi + 2 * H4, dzc, n);
+        st(pi + 3 * H4, dzo, n);
+        if (db != 0) {
+          const pd = db + (<usize>j << 2);
+          acc(pd, dzi, n);
+          acc(pd + H4, dzf, n);
+          acc(pd + 2 * H4, dzc, n);
+          acc(pd + 3 * H4, dzo, n);
+        }
         st(dcN + o, f32x4.mul(dc, f), n);
       }
     }
@@ -882,8 +907,9 @@ export function adam(p: usize, g: usize, m: usize, v: usize, n: i32, alpha: f32,
 // @ts-ignore: decorator
 @inline function gruBackwardImpl(
   Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, resetAfter: i32, h0: usize, mask: usize, act: i32, ract: i32,
-  XP: usize, RH: usize, out: usize, HM: usize, dOut: usize, dhN: usize, dhP: usize, dRH: usize,
+  XP: usize, RH: usize, out: usize, HM: usize, dOut: usize, dhN: usize, dhP: usize, dRH: usize, db: usize,
 ): void {
+  const db1 = db != 0 && resetAfter ? db + (<usize>(3 * H) << 2) : 0; // recurrent-bias row
   const G = 3 * H;
   const H4 = <usize>H << 2;
   const BH4 = <usize>(Bs * H) << 2;
@@ -907,10 +933,22 @@ export function adam(p: usize, g: usize, m: usize, v: usize, n: i32, alpha: f32,
         st(px + oj, daz, n);
         st(px + 2 * H4 + oj, dah, n);
         st(dhN + o, f32x4.mul(dh, z), n);
+        if (db != 0) {
+          acc(db + oj, daz, n);
+          acc(db + 2 * H4 + oj, dah, n);
+        }
         if (resetAfter) {
           const r = ld(px + H4 + oj, n);
-          st(px + H4 + oj, f32x4.mul(f32x4.mul(dah, ld(rhs + o, n)), dactV(ract, r)), n);
-          st(rhs + o, f32x4.mul(dah, r), n);
+          const dar = f32x4.mul(f32x4.mul(dah, ld(rhs + o, n)), dactV(ract, r));
+          const drh = f32x4.mul(dah, r);
+          st(px + H4 + oj, dar, n);
+          st(rhs + o, drh, n);
+          if (db1 != 0) {
+            acc(db + H4 + oj, dar, n);
+            acc(db1 + oj, daz, n);
+            acc(db1 + H4 + oj, dar, n);
+            acc(db1 + 2 * H4 + oj, drh, n);
+          }
         }
       }
     }
@@ -932,8 +970,10 @@ export function adam(p: usize, g: usize, m: usize, v: usize, n: i32, alpha: f32,
           const oj = <usize>j << 2;
           const r = ld(px + H4 + oj, n);
           const drh = ld(dRH + row + oj, n);
-          st(px + H4 + oj, f32x4.mul(f32x4.mul(drh, ld(hms + row + oj, n)), dactV(ract, r)), n);
+          const dar = f32x4.mul(f32x4.mul(drh, ld(hms + row + oj, n)), dactV(ract, r));
+          st(px + H4 + oj, dar, n);
           st(dRH + row + oj, f32x4.mul(drh, r), n);
+          acc(db != 0 ? db + H4 + oj : 0, dar, n);
         }
       }
       gemmP(Bs, H, 2 * H, xps, G, 1, Ut, G, dRH, H);
@@ -948,10 +988,10 @@ export function simpleRnnForward(Bs: i32, SB: i32, T: i32, H: i32, U: usize, h0:
   else simpleRnnForwardImpl(Bs, SB, T, H, U, h0, mask, act, A, out, HM, tmp);
 }
 
-export function simpleRnnBackward(Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, mask: usize, act: i32, A: usize, out: usize, dOut: usize, dhN: usize, dhP: usize): void {
+export function simpleRnnBackward(Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, mask: usize, act: i32, A: usize, out: usize, dOut: usize, dhN: usize, dhP: usize, db: usize): void {
   // a specialised copy for the default activations, where the activation dispatch folds away
-  if (act == TANH) simpleRnnBackwardImpl(Bs, SB, T, H, Ut, mask, TANH, A, out, dOut, dhN, dhP);
-  else simpleRnnBackwardImpl(Bs, SB, T, H, Ut, mask, act, A, out, dOut, dhN, dhP);
+  if (act == TANH) simpleRnnBackwardImpl(Bs, SB, T, H, Ut, mask, TANH, A, out, dOut, dhN, dhP, db);
+  else simpleRnnBackwardImpl(Bs, SB, T, H, Ut, mask, act, A, out, dOut, dhN, dhP, db);
 }
 
 export function lstmForward(Bs: i32, SB: i32, T: i32, H: i32, U: usize, h0: usize, c0: usize, mask: usize, act: i32, ract: i32, Z: usize, Cs: usize, AC: usize, out: usize, HM: usize, tmp: usize): void {
@@ -960,10 +1000,10 @@ export function lstmForward(Bs: i32, SB: i32, T: i32, H: i32, U: usize, h0: usiz
   else lstmForwardImpl(Bs, SB, T, H, U, h0, c0, mask, act, ract, Z, Cs, AC, out, HM, tmp);
 }
 
-export function lstmBackward(Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, c0: usize, mask: usize, act: i32, ract: i32, Z: usize, Cs: usize, AC: usize, dOut: usize, dhN: usize, dcN: usize, dhP: usize): void {
+export function lstmBackward(Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, c0: usize, mask: usize, act: i32, ract: i32, Z: usize, Cs: usize, AC: usize, dOut: usize, dhN: usize, dcN: usize, dhP: usize, db: usize): void {
   // a specialised copy for the default activations, where the activation dispatch folds away
-  if (act == TANH && ract == SIGMOID) lstmBackwardImpl(Bs, SB, T, H, Ut, c0, mask, TANH, SIGMOID, Z, Cs, AC, dOut, dhN, dcN, dhP);
-  else lstmBackwardImpl(Bs, SB, T, H, Ut, c0, mask, act, ract, Z, Cs, AC, dOut, dhN, dcN, dhP);
+  if (act == TANH && ract == SIGMOID) lstmBackwardImpl(Bs, SB, T, H, Ut, c0, mask, TANH, SIGMOID, Z, Cs, AC, dOut, dhN, dcN, dhP, db);
+  else lstmBackwardImpl(Bs, SB, T, H, Ut, c0, mask, act, ract, Z, Cs, AC, dOut, dhN, dcN, dhP, db);
 }
 
 export function gruForward(Bs: i32, SB: i32, T: i32, H: i32, U: usize, Uh: usize, brec: usize, resetAfter: i32, h0: usize, mask: usize, act: i32, ract: i32, XP: usize, RH: usize, RP: usize, out: usize, HM: usize, tmp: usize): void {
@@ -972,8 +1012,8 @@ export function gruForward(Bs: i32, SB: i32, T: i32, H: i32, U: usize, Uh: usize
   else gruForwardImpl(Bs, SB, T, H, U, Uh, brec, resetAfter, h0, mask, act, ract, XP, RH, RP, out, HM, tmp);
 }
 
-export function gruBackward(Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, resetAfter: i32, h0: usize, mask: usize, act: i32, ract: i32, XP: usize, RH: usize, out: usize, HM: usize, dOut: usize, dhN: usize, dhP: usize, dRH: usize): void {
+export function gruBackward(Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, resetAfter: i32, h0: usize, mask: usize, act: i32, ract: i32, XP: usize, RH: usize, out: usize, HM: usize, dOut: usize, dhN: usize, dhP: usize, dRH: usize, db: usize): void {
   // a specialised copy for the default activations, where the activation dispatch folds away
-  if (act == TANH && ract == SIGMOID) gruBackwardImpl(Bs, SB, T, H, Ut, resetAfter, h0, mask, TANH, SIGMOID, XP, RH, out, HM, dOut, dhN, dhP, dRH);
-  else gruBackwardImpl(Bs, SB, T, H, Ut, resetAfter, h0, mask, act, ract, XP, RH, out, HM, dOut, dhN, dhP, dRH);
+  if (act == TANH && ract == SIGMOID) gruBackwardImpl(Bs, SB, T, H, Ut, resetAfter, h0, mask, TANH, SIGMOID, XP, RH, out, HM, dOut, dhN, dhP, dRH, db);
+  else gruBackwardImpl(Bs, SB, T, H, Ut, resetAfter, h0, mask, act, ract, XP, RH, out, HM, dOut, dhN, dhP, dRH, db);
 }

@@ -162,7 +162,7 @@ export function createWasmKernels(options: WasmKernelsOptions = {}): WasmKernels
     const raw = rt.put(args.x);
     temps.push(raw);
     p.xs = rt.alloc(TB * D * 4);
-    ex.toTimeMajor(p.xs, raw, B, T, D, goBackwards ? 1 : 0);
+    rt.toTimeMajor(p.xs, raw, B, T, D, goBackwards);
     p.W = rt.put(args.kernel);
     p.U = rt.put(args.recurrentKernel);
     p.bias = args.bias ? rt.put(args.bias) : 0;
@@ -174,8 +174,7 @@ export function createWasmKernels(options: WasmKernelsOptions = {}): WasmKernels
     temps.push(tmp);
     // input projection of every step: P = xs·W + b  ([T·B, G])
     p.P = rt.alloc(TB * G * 4);
-    ex.fillRows(p.P, p.bias, TB, G, G);
-    rt.gemm(TB, G, D, p.xs, D, 1, p.W, G, 1, p.P, G);
+    rt.gemm(TB, G, D, p.xs, D, 1, p.W, G, 1, p.P, G, { bias: p.bias });
     // the recurrent kernel, packed once for all steps (GRU without resetAfter: z|r and h columns apart)
     if (kind === 'gru' && !resetAfter) {
       temps.push((p.Up = rt.pack(p.U, H, 2 * H, G, 1)));
@@ -216,7 +215,7 @@ export function createWasmKernels(options: WasmKernelsOptions = {}): WasmKernels
     rt.releaseAll(temps);
 
     const outBT = rt.alloc(TB * H * 4);
-    ex.fromTimeMajor(outBT, p.out, B, T, H, 0);
+    rt.fromTimeMajor(outBT, p.out, B, T, H, false);
     const output = rt.copyOut(outBT, TB * H);
     rt.release(outBT);
     const hLast = rt.copyOut(p.out + (T - 1) * B * H * 4, B * H);
@@ -260,61 +259,58 @@ export function createWasmKernels(options: WasmKernelsOptions = {}): WasmKernels
       if (dOutput) {
         const raw = t(rt.put(dOutput));
         dOut = t(rt.alloc(TB * H * 4));
-        ex.toTimeMajor(dOut, raw, B, T, H, 0);
+        rt.toTimeMajor(dOut, raw, B, T, H, false);
       }
       const dhN = t(dhLast ? rt.put(dhLast) : rt.zeros(B * H));
       const dcN = kind === 'lstm' ? t(dcLast ? rt.put(dcLast) : rt.zeros(B * H)) : 0;
       const dhP = t(rt.alloc(B * H * 4));
       const dRH = kind === 'gru' ? t(rt.alloc(B * H * 4)) : 0;
+      const slices = batchSlices(B);
+      // bias gradient: accumulated during the time loop, one partial per slice
+      const dbs = c.hasBias ? slices.map(() => t(rt.zeros(c.biasLen))) : [];
       // 1. through time, per batch slice: P (activations) becomes dP, the gradient of the input projection
-      const tasks: Task[] = batchSlices(B).map(([b0, b1]) => {
+      const tasks: Task[] = slices.map(([b0, b1], k) => {
         const o = (f: number): number => b0 * f * 4;
         const Bs = b1 - b0;
         const mask = p.mask ? p.mask + o(H) : 0;
         const dO = dOut ? dOut + o(H) : 0;
+        const db = c.hasBias ? dbs[k] : 0;
         if (kind === 'simpleRNN') {
-          return { fn: 'simpleRnnBackward', args: [Bs, B, T, H, Ut, mask, c.act, p.P + o(G), p.out + o(H), dO, dhN + o(H), dhP + o(H)] };
+          return { fn: 'simpleRnnBackward', args: [Bs, B, T, H, Ut, mask, c.act, p.P + o(G), p.out + o(H), dO, dhN + o(H), dhP + o(H), db] };
         }
         if (kind === 'lstm') {
           return {
             fn: 'lstmBackward',
-            args: [Bs, B, T, H, Ut, p.c0 + o(H), mask, c.act, c.ract, p.P + o(G), p.Cs + o(H), p.AC + o(H), dO, dhN + o(H), dcN + o(H), dhP + o(H)],
+            args: [Bs, B, T, H, Ut, p.c0 + o(H), mask, c.act, c.ract, p.P + o(G), p.Cs + o(H), p.AC + o(H), dO, dhN + o(H), dcN + o(H), dhP + o(H), db],
           };
         }
         return {
           fn: 'gruBackward',
           args: [Bs, B, T, H, Ut, c.resetAfter ? 1 : 0, p.h0 + o(H), mask, c.act, c.ract, p.P + o(G), p.RH + o(H), p.out + o(H), p.HM + o(H),
-            dO, dhN + o(H), dhP + o(H), dRH + o(H)],
+            dO, dhN + o(H), dhP + o(H), dRH + o(H), db],
         };
       });
       rt.run(tasks);
       // 2. weight and input gradients as large GEMMs over all T·B rows
       const dW = t(rt.zeros(D * G));
       const dU = t(rt.zeros(H * G));
-      const db = c.hasBias ? t(rt.zeros(c.biasLen)) : 0;
+      const db = c.hasBias ? dbs[0] : 0;
+      for (let k = 1; k < dbs.length; k++) ex.addInto(db, dbs[k], c.biasLen);
       if (kind === 'gru') {
         const H2 = 2 * H;
         rt.gemm(D, G, TB, p.xs, 1, D, p.P, G, 1, dW, G);
         rt.gemm(H, H2, TB, p.HM, 1, H, p.P, G, 1, dU, G);
         if (c.resetAfter) rt.gemm(H, H, TB, p.HM, 1, H, p.RH, H, 1, dU + H2 * 4, G);
         else rt.gemm(H, H, TB, p.RH, 1, H, p.P + H2 * 4, G, 1, dU + H2 * 4, G);
-        if (db) {
-          ex.colSum(db, p.P, TB, G, G);
-          if (c.resetAfter) {
-            ex.colSum(db + G * 4, p.P, TB, H2, G);
-            ex.colSum(db + (G + H2) * 4, p.RH, TB, H, H);
-          }
-        }
       } else {
         const dZp = t(rt.pack(p.P, TB, G, G, 1)); // packed once for both weight gradients
         rt.gemmPacked(D, G, TB, p.xs, 1, D, dZp, TB, dW, G);
         rt.gemmPacked(H, G, TB, p.HM, 1, H, dZp, TB, dU, G);
-        if (db) ex.colSum(db, p.P, TB, G, G);
       }
-      const dxs = t(rt.zeros(TB * D));
-      rt.gemm(TB, D, G, p.P, G, 1, p.W, 1, G, dxs, D); // dZ·Wᵀ
+      const dxs = t(rt.alloc(TB * D * 4));
+      rt.gemm(TB, D, G, p.P, G, 1, p.W, 1, G, dxs, D, { bias: 0 }); // dZ·Wᵀ
       const dxBT = t(rt.alloc(TB * D * 4));
-      ex.fromTimeMajor(dxBT, dxs, B, T, D, c.goBackwards ? 1 : 0);
+      rt.fromTimeMajor(dxBT, dxs, B, T, D, c.goBackwards);
       return {
         dx: rt.copyOut(dxBT, TB * D),
         dKernel: rt.copyOut(dW, D * G),
@@ -344,8 +340,7 @@ export function createWasmKernels(options: WasmKernelsOptions = {}): WasmKernels
       const pk = rt.put(kernel);
       const pb = bias ? rt.put(bias) : 0;
       const py = rt.alloc(N * U * 4);
-      ex.fillRows(py, pb, N, U, U);
-      rt.gemm(N, U, D, px, D, 1, pk, U, 1, py, U);
+      rt.gemm(N, U, D, px, D, 1, pk, U, 1, py, U, { bias: pb });
       const y = rt.copyOut(py, N * U);
       rt.releaseAll([px, pk, pb, py]);
       return y;

@@ -64,12 +64,11 @@ export class WorkerPool {
   private readonly workers: NodeWorker[] = [];
   private readonly fnIndex: Map<string, number>;
 
-  constructor(module: WasmModule, memory: WasmMemory, scratch: number[]) {
+  constructor(module: WasmModule, memory: WasmMemory, scratch: number[], fns: string[]) {
     const count = scratch.length;
     const { Worker } = nodeBuiltin('node:worker_threads') as {
       Worker: new (src: string, opts: { eval: boolean; workerData: unknown }) => NodeWorker;
     };
-    const fns = ['gemm', 'gemmP', 'simpleRnnForward', 'simpleRnnBackward', 'lstmForward', 'lstmBackward', 'gruForward', 'gruBackward'];
     this.fnIndex = new Map(fns.map((n, i) => [n, i]));
     const ctrl = new SharedArrayBuffer(count * SLOT_I32 * 4);
     const args = new SharedArrayBuffer(count * MAX_ARGS * 8);

@@ -24,8 +24,8 @@ export interface WasmExports {
   fillRows(dst: number, src: number, rows: number, width: number, ldd: number): void;
   colSum(dst: number, src: number, rows: number, width: number, lds: number): void;
   transpose(dst: number, src: number, R: number, C: number): void;
-  toTimeMajor(dst: number, src: number, B: number, T: number, F: number, reverse: number): void;
-  fromTimeMajor(dst: number, src: number, B: number, T: number, F: number, reverse: number): void;
+  toTimeMajor(dst: number, src: number, B: number, T: number, F: number, reverse: number, b0: number, b1: number): void;
+  fromTimeMajor(dst: number, src: number, B: number, T: number, F: number, reverse: number, b0: number, b1: number): void;
   addInto(dst: number, src: number, n: number): void;
   activationForward(code: number, x: number, y: number, n: number): void;
   activationBackward(code: number, y: number, dy: number, dx: number, n: number): void;
@@ -37,6 +37,10 @@ export interface WasmExports {
 export const TASK_FUNCTIONS = [
   'gemm',
   'gemmP',
+  'gemmPBias',
+  'packB',
+  'toTimeMajor',
+  'fromTimeMajor',
   'simpleRnnForward',
   'simpleRnnBackward',
   'lstmForward',
@@ -87,6 +91,8 @@ function getModule(wa: WasmApi, shared: boolean): WasmModule {
 }
 
 const ALIGN = 64;
+/** Minimum work (multiply-adds or elements moved) before a call is split across threads. */
+const PARALLEL_MIN_WORK = 1 << 20;
 const PAGE = 65536;
 
 export class WasmRuntime {
@@ -115,7 +121,7 @@ export class WasmRuntime {
     const scratchBytes = this.exports.scratchFloats() * 4;
     this.exports.setScratch(this.alloc(scratchBytes));
     const workerScratch = Array.from({ length: this.threads - 1 }, () => this.alloc(scratchBytes));
-    this.pool = useThreads ? new WorkerPool(module, this.memory, workerScratch) : null;
+    this.pool = useThreads ? new WorkerPool(module, this.memory, workerScratch, [...TASK_FUNCTIONS]) : null;
   }
 
   /** Allocates `bytes` (rounded to 64) in the arena; contents are unspecified. */
@@ -232,38 +238,62 @@ export class WasmRuntime {
     return Math.max(1, Math.min(this.threads, rows));
   }
 
+  /** Splits [0, n) into at most `threads` ranges aligned to `align`, when `work` is large enough to pay for a dispatch. */
+  private ranges(n: number, work: number, align = 1): [number, number][] {
+    const k = work < PARALLEL_MIN_WORK ? 1 : this.slices(Math.ceil(n / align));
+    if (k <= 1) return [[0, n]];
+    const chunk = Math.ceil(n / k / align) * align;
+    const out: [number, number][] = [];
+    for (let i0 = 0; i0 < n; i0 += chunk) out.push([i0, Math.min(n, i0 + chunk)]);
+    return out;
+  }
+
   /** Packs B [K,N] (B(k,j) at b + 4(k·brs + j·bcs)) for gemmPacked; release the result after use. */
   pack(b: number, K: number, N: number, brs: number, bcs: number): number {
     const bp = this.alloc(this.exports.packedSize(K, N) * 4);
-    this.exports.packB(bp, b, K, N, brs, bcs);
+    this.run(
+      this.ranges(N, K * N * 4, 8).map(([j0, j1]) => ({
+        fn: 'packB' as const,
+        args: [bp + j0 * K * 4, b + j0 * bcs * 4, K, j1 - j0, brs, bcs],
+      })),
+    );
     return bp;
   }
 
-  /** C[M,N] += A·B with B packed over Kp rows; rows of C are split across threads. */
-  gemmPacked(M: number, N: number, K: number, a: number, ars: number, acs: number, bp: number, Kp: number, c: number, ldc: number): void {
-    const n = this.slices(Math.floor(M / 16));
-    if (n <= 1 || M * N * K < 1 << 21) {
-      this.exports.gemmP(M, N, K, a, ars, acs, bp, Kp, c, ldc);
-      return;
-    }
-    const tasks: Task[] = [];
-    const chunk = Math.ceil(M / n / 4) * 4;
-    for (let i0 = 0; i0 < M; i0 += chunk) {
-      const m = Math.min(chunk, M - i0);
-      tasks.push({ fn: 'gemmP', args: [m, N, K, a + i0 * ars * 4, ars, acs, bp, Kp, c + i0 * ldc * 4, ldc] });
-    }
-    this.run(tasks);
+  /**
+   * C[M,N] (+)= A·B with B packed over Kp rows; rows of C are split across threads.
+   * With `init`, C is first set to the broadcast bias row (zeros when bias is 0).
+   */
+  gemmPacked(M: number, N: number, K: number, a: number, ars: number, acs: number, bp: number, Kp: number, c: number, ldc: number, init?: { bias: number }): void {
+    if (M <= 0 || N <= 0) return;
+    this.run(
+      this.ranges(M, M * N * K, 4).map(([i0, i1]) =>
+        init
+          ? { fn: 'gemmPBias' as const, args: [i1 - i0, N, K, a + i0 * ars * 4, ars, acs, bp, Kp, c + i0 * ldc * 4, ldc, init.bias] }
+          : { fn: 'gemmP' as const, args: [i1 - i0, N, K, a + i0 * ars * 4, ars, acs, bp, Kp, c + i0 * ldc * 4, ldc] },
+      ),
+    );
   }
 
   /**
-   * C[M,N] += A·B: A(i,k) at a + 4(i·ars + k·acs), B(k,j) at b + 4(k·brs + j·bcs), C row-major with
-   * row stride ldc. Packs B, then splits the rows of C across threads.
+   * C[M,N] (+)= A·B: A(i,k) at a + 4(i·ars + k·acs), B(k,j) at b + 4(k·brs + j·bcs), C row-major with
+   * row stride ldc. Packs B, then splits the rows of C across threads (see gemmPacked for init).
    */
-  gemm(M: number, N: number, K: number, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, c: number, ldc: number): void {
-    if (M <= 0 || N <= 0 || K <= 0) return;
+  gemm(M: number, N: number, K: number, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, c: number, ldc: number, init?: { bias: number }): void {
+    if (M <= 0 || N <= 0) return;
     const bp = this.pack(b, K, N, brs, bcs);
-    this.gemmPacked(M, N, K, a, ars, acs, bp, K, c, ldc);
+    this.gemmPacked(M, N, K, a, ars, acs, bp, K, c, ldc, init);
     this.release(bp);
+  }
+
+  /** [B,T,F] → [T,B,F] (reversing time when asked), split over batch rows. */
+  toTimeMajor(dst: number, src: number, B: number, T: number, F: number, reverse: boolean): void {
+    this.run(this.ranges(B, B * T * F).map(([b0, b1]) => ({ fn: 'toTimeMajor' as const, args: [dst, src, B, T, F, reverse ? 1 : 0, b0, b1] })));
+  }
+
+  /** [T,B,F] → [B,T,F], split over batch rows. */
+  fromTimeMajor(dst: number, src: number, B: number, T: number, F: number, reverse: boolean): void {
+    this.run(this.ranges(B, B * T * F).map(([b0, b1]) => ({ fn: 'fromTimeMajor' as const, args: [dst, src, B, T, F, reverse ? 1 : 0, b0, b1] })));
   }
 
   dispose(): void {
