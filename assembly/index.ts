@@ -558,6 +558,14 @@ export function addInto(dst: usize, src: usize, n: i32): void {
   }
 }
 
+/** out[n, :] = table[ids[n], :]. */
+export function embeddingGather(out: usize, table: usize, ids: usize, N: i32, E: i32): void {
+  const e4 = <usize>E << 2;
+  for (let n = 0; n < N; n++) {
+    memory.copy(out + <usize>n * e4, table + <usize>load<i32>(ids + (<usize>n << 2)) * e4, e4);
+  }
+}
+
 /** dTable[ids[n], :] += dOut[n, :] (dTable zeroed by the caller); rows in order, as the reference. */
 export function embeddingScatter(dTable: usize, ids: usize, dOut: usize, N: i32, E: i32): void {
   const e4 = <usize>E << 2;

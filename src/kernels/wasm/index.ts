@@ -10,9 +10,8 @@
  * Inputs are copied into the wasm arena; outputs are copied out into fresh
  * Float32Arrays. A training forward keeps its cache in the arena until the
  * matching backward (or until the cache object is garbage-collected).
- * The embedding gather stays in JS (native row copies; copying the table into
- * wasm would cost more than the gather); its scatter-add and large Adam updates
- * run in wasm.
+ * Embedding gather/scatter-add and large Adam updates run in wasm too (copying
+ * in and out is cheaper than JS element loops).
  */
 import type {
   ActivationName,
@@ -362,11 +361,13 @@ export function createWasmKernels(options: WasmKernelsOptions = {}): WasmKernels
     },
 
     embeddingForward(ids: Int32Array, table: Float32Array, N: number, E: number): Float32Array {
-      const out = new Float32Array(N * E);
-      for (let n = 0; n < N; n++) {
-        const src = ids[n] * E;
-        out.set(table.subarray(src, src + E), n * E);
-      }
+      const pt = rt.put(table);
+      const pi = rt.alloc(N * 4);
+      new Int32Array(rt.memory.buffer, pi, N).set(ids);
+      const po = rt.alloc(N * E * 4);
+      ex.embeddingGather(po, pt, pi, N, E);
+      const out = rt.copyOut(po, N * E);
+      rt.releaseAll([pt, pi, po]);
       return out;
     },
 

@@ -18,6 +18,7 @@ export interface WasmExports {
   packB(dst: number, b: number, K: number, N: number, brs: number, bcs: number): void;
   packedSize(K: number, N: number): number;
   setScratch(p: number): void;
+  embeddingGather(out: number, table: number, ids: number, N: number, E: number): void;
   embeddingScatter(dTable: number, ids: number, dOut: number, N: number, E: number): void;
   scratchFloats(): number;
   gemmP(M: number, N: number, K: number, a: number, ars: number, acs: number, bp: number, Kp: number, c: number, ldc: number): void;
