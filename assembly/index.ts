@@ -702,8 +702,13 @@ export function adam(p: usize, g: usize, m: usize, v: usize, n: i32, alpha: f32,
     for (let b = 0; b < Bs; b++) {
       const pa = as + (<usize>(b * H) << 2);
       const po = os + (<usize>(b * H) << 2);
-      for (let j = 0; j < H; j += 4) {
-        const n = min(4, H - j);
+      for (let j = 0; j + 4 <= H; j += 4) {
+        const n = 4; // full vectors: the partial-load branches fold away
+        const o = <usize>j << 2;
+        st(po + o, actV(act, ld(pa + o, n)), n);
+      }
+      for (let j = H & ~3; j < H; j += 4) {
+        const n = H - j;
         const o = <usize>j << 2;
         st(po + o, actV(act, ld(pa + o, n)), n);
       }
@@ -721,8 +726,17 @@ export function adam(p: usize, g: usize, m: usize, v: usize, n: i32, alpha: f32,
     const os = stepPtr(out, s, SB, H);
     for (let b = 0; b < Bs; b++) {
       const row = <usize>(b * H) << 2;
-      for (let j = 0; j < H; j += 4) {
-        const n = min(4, H - j);
+      for (let j = 0; j + 4 <= H; j += 4) {
+        const n = 4; // full vectors: the partial-load branches fold away
+        const o = row + (<usize>j << 2);
+        let dh = ld(dhN + o, n);
+        if (dOut != 0) dh = f32x4.add(dh, ld(stepPtr(dOut, s, SB, H) + o, n));
+        const da = f32x4.mul(dh, dactV(act, ld(os + o, n)));
+        st(as + o, da, n);
+        acc(db != 0 ? db + (<usize>j << 2) : 0, da, n);
+      }
+      for (let j = H & ~3; j < H; j += 4) {
+        const n = H - j;
         const o = row + (<usize>j << 2);
         let dh = ld(dhN + o, n);
         if (dOut != 0) dh = f32x4.add(dh, ld(stepPtr(dOut, s, SB, H) + o, n));
@@ -758,8 +772,28 @@ export function adam(p: usize, g: usize, m: usize, v: usize, n: i32, alpha: f32,
     for (let b = 0; b < Bs; b++) {
       const pz = zs + (<usize>(b * G) << 2);
       const row = <usize>(b * H) << 2;
-      for (let j = 0; j < H; j += 4) {
-        const n = min(4, H - j);
+      for (let j = 0; j + 4 <= H; j += 4) {
+        const n = 4; // full vectors: the partial-load branches fold away
+        const o = row + (<usize>j << 2);
+        const pi = pz + (<usize>j << 2);
+        const i = actV(ract, ld(pi, n));
+        const f = actV(ract, ld(pi + H4, n));
+        const g = actV(act, ld(pi + 2 * H4, n));
+        const og = actV(ract, ld(pi + 3 * H4, n));
+        const c = f32x4.add(f32x4.mul(f, ld(cps + o, n)), f32x4.mul(i, g));
+        const ac = actV(act, c);
+        st(cs + o, c, n);
+        st(os + o, f32x4.mul(og, ac), n);
+        if (acs != 0) {
+          st(acs + o, ac, n);
+          st(pi, i, n);
+          st(pi + H4, f, n);
+          st(pi + 2 * H4, g, n);
+          st(pi + 3 * H4, og, n);
+        }
+      }
+      for (let j = H & ~3; j < H; j += 4) {
+        const n = H - j;
         const o = row + (<usize>j << 2);
         const pi = pz + (<usize>j << 2);
         const i = actV(ract, ld(pi, n));
@@ -798,8 +832,34 @@ export function adam(p: usize, g: usize, m: usize, v: usize, n: i32, alpha: f32,
     for (let b = 0; b < Bs; b++) {
       const pz = zs + (<usize>(b * G) << 2);
       const row = <usize>(b * H) << 2;
-      for (let j = 0; j < H; j += 4) {
-        const n = min(4, H - j);
+      for (let j = 0; j + 4 <= H; j += 4) {
+        const n = 4; // full vectors: the partial-load branches fold away
+        const o = row + (<usize>j << 2);
+        const pi = pz + (<usize>j << 2);
+        let dh = ld(dhN + o, n);
+        if (dos != 0) dh = f32x4.add(dh, ld(dos + o, n));
+        const i = ld(pi, n), f = ld(pi + H4, n), g = ld(pi + 2 * H4, n), og = ld(pi + 3 * H4, n);
+        const ac = ld(acs + o, n);
+        const dc = f32x4.add(ld(dcN + o, n), f32x4.mul(f32x4.mul(dh, og), dactV(act, ac)));
+        const dzi = f32x4.mul(f32x4.mul(dc, g), dactV(ract, i));
+        const dzf = f32x4.mul(f32x4.mul(dc, ld(cps + o, n)), dactV(ract, f));
+        const dzc = f32x4.mul(f32x4.mul(dc, i), dactV(act, g));
+        const dzo = f32x4.mul(f32x4.mul(dh, ac), dactV(ract, og));
+        st(pi, dzi, n);
+        st(pi + H4, dzf, n);
+        st(pi + 2 * H4, dzc, n);
+        st(pi + 3 * H4, dzo, n);
+        if (db != 0) {
+          const pd = db + (<usize>j << 2);
+          acc(pd, dzi, n);
+          acc(pd + H4, dzf, n);
+          acc(pd + 2 * H4, dzc, n);
+          acc(pd + 3 * H4, dzo, n);
+        }
+        st(dcN + o, f32x4.mul(dc, f), n);
+      }
+      for (let j = H & ~3; j < H; j += 4) {
+        const n = H - j;
         const o = row + (<usize>j << 2);
         const pi = pz + (<usize>j << 2);
         let dh = ld(dhN + o, n);
@@ -855,8 +915,24 @@ export function adam(p: usize, g: usize, m: usize, v: usize, n: i32, alpha: f32,
         const px = xps + (<usize>(b * G) << 2);
         const pr = RP + (<usize>(b * G) << 2);
         const row = <usize>(b * H) << 2;
-        for (let j = 0; j < H; j += 4) {
-          const n = min(4, H - j);
+        for (let j = 0; j + 4 <= H; j += 4) {
+          const n = 4; // full vectors: the partial-load branches fold away
+          const oj = <usize>j << 2;
+          const o = row + oj;
+          const z = actV(ract, f32x4.add(ld(px + oj, n), ld(pr + oj, n)));
+          const r = actV(ract, f32x4.add(ld(px + H4 + oj, n), ld(pr + H4 + oj, n)));
+          const rph = ld(pr + 2 * H4 + oj, n);
+          const hh = actV(act, f32x4.add(ld(px + 2 * H4 + oj, n), f32x4.mul(r, rph)));
+          st(os + o, f32x4.add(f32x4.mul(z, f32x4.sub(ld(hps + o, n), hh)), hh), n);
+          if (rhs != 0) {
+            st(px + oj, z, n);
+            st(px + H4 + oj, r, n);
+            st(px + 2 * H4 + oj, hh, n);
+            st(rhs + o, rph, n);
+          }
+        }
+        for (let j = H & ~3; j < H; j += 4) {
+          const n = H - j;
           const oj = <usize>j << 2;
           const o = row + oj;
           const z = actV(ract, f32x4.add(ld(px + oj, n), ld(pr + oj, n)));
@@ -880,8 +956,17 @@ export function adam(p: usize, g: usize, m: usize, v: usize, n: i32, alpha: f32,
         const px = xps + (<usize>(b * G) << 2);
         const pr = RP + (<usize>(b * 2 * H) << 2);
         const row = <usize>(b * H) << 2;
-        for (let j = 0; j < H; j += 4) {
-          const n = min(4, H - j);
+        for (let j = 0; j + 4 <= H; j += 4) {
+          const n = 4; // full vectors: the partial-load branches fold away
+          const oj = <usize>j << 2;
+          const z = actV(ract, f32x4.add(ld(px + oj, n), ld(pr + oj, n)));
+          const r = actV(ract, f32x4.add(ld(px + H4 + oj, n), ld(pr + H4 + oj, n)));
+          st(px + oj, z, n);
+          st(px + H4 + oj, r, n);
+          st(rh + row + oj, f32x4.mul(r, ld(hm + row + oj, n)), n);
+        }
+        for (let j = H & ~3; j < H; j += 4) {
+          const n = H - j;
           const oj = <usize>j << 2;
           const z = actV(ract, f32x4.add(ld(px + oj, n), ld(pr + oj, n)));
           const r = actV(ract, f32x4.add(ld(px + H4 + oj, n), ld(pr + H4 + oj, n)));
@@ -894,8 +979,17 @@ export function adam(p: usize, g: usize, m: usize, v: usize, n: i32, alpha: f32,
       for (let b = 0; b < Bs; b++) {
         const px = xps + (<usize>(b * G) << 2);
         const row = <usize>(b * H) << 2;
-        for (let j = 0; j < H; j += 4) {
-          const n = min(4, H - j);
+        for (let j = 0; j + 4 <= H; j += 4) {
+          const n = 4; // full vectors: the partial-load branches fold away
+          const oj = <usize>j << 2;
+          const o = row + oj;
+          const z = ld(px + oj, n);
+          const hh = actV(act, ld(px + 2 * H4 + oj, n));
+          st(px + 2 * H4 + oj, hh, n);
+          st(os + o, f32x4.add(f32x4.mul(z, f32x4.sub(ld(hps + o, n), hh)), hh), n);
+        }
+        for (let j = H & ~3; j < H; j += 4) {
+          const n = H - j;
           const oj = <usize>j << 2;
           const o = row + oj;
           const z = ld(px + oj, n);
@@ -929,8 +1023,38 @@ export function adam(p: usize, g: usize, m: usize, v: usize, n: i32, alpha: f32,
     for (let b = 0; b < Bs; b++) {
       const px = xps + (<usize>(b * G) << 2);
       const row = <usize>(b * H) << 2;
-      for (let j = 0; j < H; j += 4) {
-        const n = min(4, H - j);
+      for (let j = 0; j + 4 <= H; j += 4) {
+        const n = 4; // full vectors: the partial-load branches fold away
+        const oj = <usize>j << 2;
+        const o = row + oj;
+        let dh = ld(dhN + o, n);
+        if (dos != 0) dh = f32x4.add(dh, ld(dos + o, n));
+        const z = ld(px + oj, n), hh = ld(px + 2 * H4 + oj, n);
+        const daz = f32x4.mul(f32x4.mul(dh, f32x4.sub(ld(hps + o, n), hh)), dactV(ract, z));
+        const dah = f32x4.mul(f32x4.mul(dh, f32x4.sub(kc(K_ONE), z)), dactV(act, hh));
+        st(px + oj, daz, n);
+        st(px + 2 * H4 + oj, dah, n);
+        st(dhN + o, f32x4.mul(dh, z), n);
+        if (db != 0) {
+          acc(db + oj, daz, n);
+          acc(db + 2 * H4 + oj, dah, n);
+        }
+        if (resetAfter) {
+          const r = ld(px + H4 + oj, n);
+          const dar = f32x4.mul(f32x4.mul(dah, ld(rhs + o, n)), dactV(ract, r));
+          const drh = f32x4.mul(dah, r);
+          st(px + H4 + oj, dar, n);
+          st(rhs + o, drh, n);
+          if (db1 != 0) {
+            acc(db + H4 + oj, dar, n);
+            acc(db1 + oj, daz, n);
+            acc(db1 + H4 + oj, dar, n);
+            acc(db1 + 2 * H4 + oj, drh, n);
+          }
+        }
+      }
+      for (let j = H & ~3; j < H; j += 4) {
+        const n = H - j;
         const oj = <usize>j << 2;
         const o = row + oj;
         let dh = ld(dhN + o, n);
@@ -973,8 +1097,18 @@ export function adam(p: usize, g: usize, m: usize, v: usize, n: i32, alpha: f32,
       for (let b = 0; b < Bs; b++) {
         const px = xps + (<usize>(b * G) << 2);
         const row = <usize>(b * H) << 2;
-        for (let j = 0; j < H; j += 4) {
-          const n = min(4, H - j);
+        for (let j = 0; j + 4 <= H; j += 4) {
+          const n = 4; // full vectors: the partial-load branches fold away
+          const oj = <usize>j << 2;
+          const r = ld(px + H4 + oj, n);
+          const drh = ld(dRH + row + oj, n);
+          const dar = f32x4.mul(f32x4.mul(drh, ld(hms + row + oj, n)), dactV(ract, r));
+          st(px + H4 + oj, dar, n);
+          st(dRH + row + oj, f32x4.mul(drh, r), n);
+          acc(db != 0 ? db + H4 + oj : 0, dar, n);
+        }
+        for (let j = H & ~3; j < H; j += 4) {
+          const n = H - j;
           const oj = <usize>j << 2;
           const r = ld(px + H4 + oj, n);
           const drh = ld(dRH + row + oj, n);
