@@ -174,6 +174,23 @@ describe('wasm vs reference: RNN kernels', () => {
   }
   test('larger LSTM (B=16, T=20, D=24, H=40) with mask and goBackwards', () =>
     runCase({ kind: 'lstm', B: 16, T: 20, D: 24, H: 40, mask: true, goBackwards: true, state: true }, 9));
+  test('threads 1 and 2 agree (LSTM and GRU, B=33, T=37, D=40, H=48: big enough to split every phase)', () => {
+    for (const kind of ['lstm', 'gru'] as Kind[]) {
+      const args = makeArgs({ kind, B: 33, T: 37, D: 40, H: 48, mask: true }, 21);
+      const rng = new Random(22);
+      const dOutput = randomArray(rng, 33 * 37 * 48, 1);
+      const f1 = fwd(W1, kind, args);
+      const f2 = fwd(W2, kind, args);
+      close('output', f2.output, f1.output, 1e-7);
+      const g1 = bwd(W1, kind, { cache: f1.cache!, dOutput, dhLast: null, dcLast: null });
+      const g2 = bwd(W2, kind, { cache: f2.cache!, dOutput, dhLast: null, dcLast: null });
+      close('dx', g2.dx, g1.dx, 1e-7);
+      close('dKernel', g2.dKernel, g1.dKernel, 1e-6);
+      close('dRecurrentKernel', g2.dRecurrentKernel, g1.dRecurrentKernel, 1e-6);
+      close('dBias', g2.dBias, g1.dBias, 1e-5); // per-slice partial sums: a different summation order
+      close('dh0', g2.dh0, g1.dh0, 1e-7);
+    }
+  });
 });
 
 describe('wasm vs reference: dense, embedding, activations, adam', () => {
