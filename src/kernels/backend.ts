@@ -4,11 +4,15 @@
  */
 import type { Kernels } from './kernels.js';
 import { referenceKernels } from './reference/index.js';
-import { createWasmKernels, defaultWasmKernels, wasmSimdSupported, type WasmKernels, type WasmKernelsOptions } from './wasm/index.js';
+import { createWasmKernels, defaultWasmKernels, precompileWasm, wasmSimdSupported, type WasmKernels, type WasmKernelsOptions } from './wasm/index.js';
 
 export type BackendName = 'reference' | 'wasm';
 export type BackendSpec = BackendName | Kernels;
-export { createWasmKernels, wasmSimdSupported, type WasmKernels, type WasmKernelsOptions };
+/**
+ * createWasmKernels({ threads }) builds a wasm backend with its own thread count (pass it as the
+ * backend option); precompileWasm() compiles the module asynchronously (browsers: await it first).
+ */
+export { createWasmKernels, precompileWasm, wasmSimdSupported, type WasmKernels, type WasmKernelsOptions };
 
 function envBackend(): string | undefined {
   return typeof process !== 'undefined' ? process.env?.RECURRENT_BACKEND : undefined;

@@ -27,9 +27,9 @@ import type {
   RnnForwardResult,
 } from '../kernels.js';
 import { activationBackward as refActivationBackward, activationForward as refActivationForward } from '../reference/activations.js';
-import { Task, WasmRuntime, threadsSupported, wasmSimdSupported } from './runtime.js';
+import { Task, WasmRuntime, precompileWasm, threadsSupported, wasmSimdSupported } from './runtime.js';
 
-export { wasmSimdSupported, threadsSupported, WasmRuntime };
+export { wasmSimdSupported, threadsSupported, precompileWasm, WasmRuntime };
 
 const ACT_CODES: Record<ActivationName, number> = {
   linear: 0,

@@ -86,6 +86,18 @@ export function threadsSupported(): boolean {
 let plainModule: WasmModule | null = null;
 let sharedModule: WasmModule | null = null;
 
+/**
+ * Compiles the wasm modules asynchronously ahead of time. Optional in Node; in a browser
+ * call it (await) before the first createWasmKernels() so no large synchronous compile
+ * happens on the main thread.
+ */
+export async function precompileWasm(): Promise<void> {
+  const wa = wasmApi() as (WasmApi & { compile?: (bytes: Uint8Array) => Promise<WasmModule> }) | null;
+  if (!wa || !wa.compile || !wasmSimdSupported()) return;
+  plainModule ??= await wa.compile(decodeBase64(WASM_PLAIN_BASE64));
+  if (threadsSupported()) sharedModule ??= await wa.compile(decodeBase64(WASM_SHARED_BASE64));
+}
+
 function getModule(wa: WasmApi, shared: boolean): WasmModule {
   if (shared) return (sharedModule ??= new wa.Module(decodeBase64(WASM_SHARED_BASE64)));
   return (plainModule ??= new wa.Module(decodeBase64(WASM_PLAIN_BASE64)));
