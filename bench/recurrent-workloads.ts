@@ -24,11 +24,13 @@ async function main(): Promise<void> {
     backend = wasm;
   } else throw new Error(`unknown recurrent library "${library}"`);
   try {
+    const tBuild = performance.now();
     const model = new Sequential(
       [layers.embedding({ inputDim: wl.vocab, outputDim: wl.embed, inputLength: wl.seqLen }), recurrentLayer(wl), layers.dense({ units: 1, activation: 'sigmoid' })],
       { seed: 1, backend },
     );
     model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+    const buildMs = performance.now() - tBuild;
     const { ids, labels } = makeBatch(wl);
     const x = tensor(ids, [wl.batch, wl.seqLen], 'int32');
     const y = tensor(labels, [wl.batch, 1]);
@@ -51,7 +53,7 @@ async function main(): Promise<void> {
       medianMs: median(times),
       warmup: plan.warmup,
       peakRssMb: peakRssMb(),
-      info: { threads: wasm ? wasm.threads : 1 },
+      info: { threads: wasm ? wasm.threads : 1, buildMs: Math.round(buildMs) },
     });
   } finally {
     wasm?.dispose();
