@@ -242,11 +242,11 @@ async function main(): Promise<void> {
   );
   console.log('');
 
-  console.log('## Runs (warm-up + timed batches per cell)\n');
+  console.log('## Runs (warm-up + timed batches per cell; min/max of the timed batches, ms)\n');
   for (const lib of libs) {
     const plans = workloads.map((wl) => {
       const r = get(lib.id, wl.id);
-      return r?.skipped ? `${wl.id}: ${r.skipped}` : r?.ok ? `${wl.id}: ${r.warmup}+${r.times!.length}` : `${wl.id}: ERROR ${r?.error ?? ''}`;
+      return r?.skipped ? `${wl.id}: ${r.skipped}` : r?.ok ? `${wl.id}: ${r.warmup}+${r.times!.length} (min ${fmtMs(Math.min(...r.times!))}, max ${fmtMs(Math.max(...r.times!))})` : `${wl.id}: ERROR ${r?.error ?? ''}`;
     });
     console.log(`- ${lib.label}: ${plans.join('; ')}`);
   }
@@ -254,6 +254,7 @@ async function main(): Promise<void> {
   for (const r of results) if (r.ok && r.info && !infos.has(r.library)) infos.set(r.library, Object.entries(r.info).filter(([k]) => k !== 'blasLibs').map(([k, v]) => `${k}=${String(v)}`).join(', '));
   console.log('');
   console.log('## Notes\n');
+  console.log(`- Load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(', ')} (2 cores; other work on the machine inflates and scatters the numbers, 2-thread runs most).`);
   console.log('- Each cell is the median over the timed batches of one child process; "(n=k)" marks cells with fewer than 5 timed batches.');
   console.log('- train = one full optimizer step (forward, backward, Adam) on one batch via trainOnBatch / loss.backward()+step(); predict = inference on one batch of 32.');
   console.log('- TF.js wasm lacks the UnsortedSegmentSum kernel needed by the Embedding gradient: this benchmark registers a JS shim (CPU, via readSync) for it.');
