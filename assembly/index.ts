@@ -161,6 +161,13 @@ function actS(code: i32, x: f32): f32 {
   if (n > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
 }
 
+/** c + a·b: one fused multiply-add in the relaxed-SIMD build, mul + add otherwise. */
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
 // ---------------------------------------------------------------------------
 // GEMM: C[M,N] += A·B with A(i,k) at a + 4(i·ars + k·acs), B(k,j) at b + 4(k·ldb + j),
 // C(i,j) at c + 4(i·ldc + j). acs = 1 is A row-major, ars = 1 is Aᵀ (weight gradients).
@@ -180,17 +187,17 @@ const NC: i32 = 512;
   for (let k = 0; k < kc; k++) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
     let a = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(a, b0));
-    c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    c00 = madd(a, b0, c00);
+    c01 = madd(a, b1, c01);
     a = v128.load32_splat(pa + ars);
-    c10 = f32x4.add(c10, f32x4.mul(a, b0));
-    c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    c10 = madd(a, b0, c10);
+    c11 = madd(a, b1, c11);
     a = v128.load32_splat(pa + ars2);
-    c20 = f32x4.add(c20, f32x4.mul(a, b0));
-    c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    c20 = madd(a, b0, c20);
+    c21 = madd(a, b1, c21);
     a = v128.load32_splat(pa + ars3);
-    c30 = f32x4.add(c30, f32x4.mul(a, b0));
-    c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    c30 = madd(a, b0, c30);
+    c31 = madd(a, b1, c31);
     pa += acs;
     pb += ldb;
   }
@@ -208,10 +215,10 @@ const NC: i32 = 512;
   const ars2 = ars + ars, ars3 = ars2 + ars;
   for (let k = 0; k < kc; k++) {
     const b0 = ld(pb, n);
-    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(pa), b0));
-    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(pa + ars), b0));
-    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(pa + ars2), b0));
-    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(pa + ars3), b0));
+    c0 = madd(v128.load32_splat(pa), b0, c0);
+    c1 = madd(v128.load32_splat(pa + ars), b0, c1);
+    c2 = madd(v128.load32_splat(pa + ars2), b0, c2);
+    c3 = madd(v128.load32_splat(pa + ars3), b0, c3);
     pa += acs;
     pb += ldb;
   }
@@ -224,8 +231,8 @@ const NC: i32 = 512;
   let c0 = v128.load(pc), c1 = v128.load(pc, 16);
   for (let k = 0; k < kc; k++) {
     const a = v128.load32_splat(pa);
-    c0 = f32x4.add(c0, f32x4.mul(a, v128.load(pb)));
-    c1 = f32x4.add(c1, f32x4.mul(a, v128.load(pb, 16)));
+    c0 = madd(a, v128.load(pb), c0);
+    c1 = madd(a, v128.load(pb, 16), c1);
     pa += acs;
     pb += ldb;
   }
@@ -236,7 +243,7 @@ const NC: i32 = 512;
 @inline function mk1xn(n: i32, kc: i32, pa: usize, acs: usize, pb: usize, ldb: usize, pc: usize): void {
   let c0 = ld(pc, n);
   for (let k = 0; k < kc; k++) {
-    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(pa), ld(pb, n)));
+    c0 = madd(v128.load32_splat(pa), ld(pb, n), c0);
     pa += acs;
     pb += ldb;
   }
@@ -346,17 +353,17 @@ export function packedSize(K: i32, N: i32): i32 {
   for (let k = 0; k < kc; k++) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
     let a = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(a, b0));
-    c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    c00 = madd(a, b0, c00);
+    c01 = madd(a, b1, c01);
     a = v128.load32_splat(pa + ars);
-    c10 = f32x4.add(c10, f32x4.mul(a, b0));
-    c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    c10 = madd(a, b0, c10);
+    c11 = madd(a, b1, c11);
     a = v128.load32_splat(pa + ars2);
-    c20 = f32x4.add(c20, f32x4.mul(a, b0));
-    c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    c20 = madd(a, b0, c20);
+    c21 = madd(a, b1, c21);
     a = v128.load32_splat(pa + ars3);
-    c30 = f32x4.add(c30, f32x4.mul(a, b0));
-    c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    c30 = madd(a, b0, c30);
+    c31 = madd(a, b1, c31);
     pa += acs;
     pb += 32;
   }
@@ -371,8 +378,8 @@ export function packedSize(K: i32, N: i32): i32 {
   let c0 = ld(pc, min(4, nv)), c1 = ld8hi(pc, nv);
   for (let k = 0; k < kc; k++) {
     const a = v128.load32_splat(pa);
-    c0 = f32x4.add(c0, f32x4.mul(a, v128.load(pb)));
-    c1 = f32x4.add(c1, f32x4.mul(a, v128.load(pb, 16)));
+    c0 = madd(a, v128.load(pb), c0);
+    c1 = madd(a, v128.load(pb, 16), c1);
     pa += acs;
     pb += 32;
   }

@@ -7,7 +7,7 @@
  * kernels only see raw byte offsets. Memory grows on demand and is reused, so a
  * training loop's footprint stays flat.
  */
-import { WASM_MAX_PAGES, WASM_PLAIN_BASE64, WASM_SHARED_BASE64 } from './binary.generated.js';
+import { WASM_MAX_PAGES, WASM_PLAIN_BASE64, WASM_PLAIN_RELAXED_BASE64, WASM_SHARED_BASE64, WASM_SHARED_RELAXED_BASE64 } from './binary.generated.js';
 import { WorkerPool } from './pool.js';
 import { wasmApi, type WasmApi, type WasmMemory, type WasmModule } from './wasm-api.js';
 
@@ -83,8 +83,32 @@ export function threadsSupported(): boolean {
   return typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object' && typeof p?.getBuiltinModule === 'function';
 }
 
-let plainModule: WasmModule | null = null;
-let sharedModule: WasmModule | null = null;
+type Variant = 'plain' | 'shared' | 'plainRelaxed' | 'sharedRelaxed';
+const BASE64: Record<Variant, string> = {
+  plain: WASM_PLAIN_BASE64,
+  shared: WASM_SHARED_BASE64,
+  plainRelaxed: WASM_PLAIN_RELAXED_BASE64,
+  sharedRelaxed: WASM_SHARED_RELAXED_BASE64,
+};
+const modules: Partial<Record<Variant, WasmModule>> = {};
+let relaxedOk: boolean | null = null;
+
+/** True when relaxed SIMD (f32x4.relaxed_madd → FMA) validates here (Node ≥ 22, current browsers). */
+export function relaxedSimdSupported(): boolean {
+  if (relaxedOk === null) {
+    const wa = wasmApi();
+    try {
+      relaxedOk = !!wa && wa.validate(decodeBase64(WASM_PLAIN_RELAXED_BASE64));
+    } catch {
+      relaxedOk = false;
+    }
+  }
+  return relaxedOk;
+}
+
+function variantOf(shared: boolean, relaxed: boolean): Variant {
+  return shared ? (relaxed ? 'sharedRelaxed' : 'shared') : relaxed ? 'plainRelaxed' : 'plain';
+}
 
 /**
  * Compiles the wasm modules asynchronously ahead of time. Optional in Node; in a browser
@@ -94,13 +118,16 @@ let sharedModule: WasmModule | null = null;
 export async function precompileWasm(): Promise<void> {
   const wa = wasmApi() as (WasmApi & { compile?: (bytes: Uint8Array) => Promise<WasmModule> }) | null;
   if (!wa || !wa.compile || !wasmSimdSupported()) return;
-  plainModule ??= await wa.compile(decodeBase64(WASM_PLAIN_BASE64));
-  if (threadsSupported()) sharedModule ??= await wa.compile(decodeBase64(WASM_SHARED_BASE64));
+  const relaxed = relaxedSimdSupported();
+  for (const shared of threadsSupported() ? [false, true] : [false]) {
+    const v = variantOf(shared, relaxed);
+    modules[v] ??= await wa.compile(decodeBase64(BASE64[v]));
+  }
 }
 
-function getModule(wa: WasmApi, shared: boolean): WasmModule {
-  if (shared) return (sharedModule ??= new wa.Module(decodeBase64(WASM_SHARED_BASE64)));
-  return (plainModule ??= new wa.Module(decodeBase64(WASM_PLAIN_BASE64)));
+function getModule(wa: WasmApi, shared: boolean, relaxed: boolean): WasmModule {
+  const v = variantOf(shared, relaxed);
+  return (modules[v] ??= new wa.Module(decodeBase64(BASE64[v])));
 }
 
 const ALIGN = 64;
@@ -118,7 +145,10 @@ export class WasmRuntime {
   private readonly live = new Map<number, number>(); // offset -> size
   private free: { off: number; size: number }[] = []; // sorted by off
 
-  constructor(threads: number) {
+  /** True when the GEMM kernels use fused multiply-add (relaxed SIMD). */
+  readonly fma: boolean;
+
+  constructor(threads: number, relaxedSimd?: boolean) {
     const wa = wasmApi();
     if (!wa || !wasmSimdSupported()) throw new Error('backend "wasm" needs WebAssembly with 128-bit SIMD, which this runtime does not support');
     const useThreads = threads > 1 && threadsSupported();
@@ -126,7 +156,9 @@ export class WasmRuntime {
     this.memory = new wa.Memory(
       useThreads ? { initial: 64, maximum: WASM_MAX_PAGES, shared: true } : { initial: 64, maximum: WASM_MAX_PAGES },
     );
-    const module = getModule(wa, useThreads);
+    if (relaxedSimd && !relaxedSimdSupported()) throw new Error('wasm backend: relaxed SIMD was requested but is not supported here');
+    this.fma = relaxedSimd ?? relaxedSimdSupported();
+    const module = getModule(wa, useThreads, this.fma);
     const instance = new wa.Instance(module, { env: { memory: this.memory } });
     this.exports = instance.exports as unknown as WasmExports;
     this.base = this.top = Math.max(1024, Math.ceil(this.exports.heapBase() / ALIGN) * ALIGN);
