@@ -30,6 +30,13 @@ export function heapBase(): usize {
 // ---------------------------------------------------------------------------
 // Vector math
 
+/** c + a·b: one fused multiply-add in the relaxed-SIMD build, mul + add otherwise. */
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
 // Vector constants live in memory and are loaded with load32_splat (one vbroadcastss):
 // V8 would otherwise rebuild every v128.const inside the loop with three instructions.
 const KT: usize = memory.data<f32>([
@@ -60,13 +67,13 @@ const K_ONE = 12, K_TWO = 13, K_MTWO = 14, K_HALF = 15, K_SIXTH = 16, K_SELU_S =
   let r = f32x4.sub(x, f32x4.mul(n, kc(4)));
   r = f32x4.sub(r, f32x4.mul(n, kc(5)));
   let p = kc(6);
-  p = f32x4.add(f32x4.mul(p, r), kc(7));
-  p = f32x4.add(f32x4.mul(p, r), kc(8));
-  p = f32x4.add(f32x4.mul(p, r), kc(9));
-  p = f32x4.add(f32x4.mul(p, r), kc(10));
-  p = f32x4.add(f32x4.mul(p, r), kc(11));
+  p = madd(p, r, kc(7));
+  p = madd(p, r, kc(8));
+  p = madd(p, r, kc(9));
+  p = madd(p, r, kc(10));
+  p = madd(p, r, kc(11));
   const one = kc(K_ONE);
-  p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), one);
+  p = f32x4.add(madd(p, f32x4.mul(r, r), r), one);
   // 2^n: the low bits of t hold n (two's complement); shift them into the exponent field (+127 = bits of 1.0)
   const e = i32x4.add(i32x4.shl(t, 23), one);
   return f32x4.mul(p, e);
@@ -159,13 +166,6 @@ function actS(code: i32, x: f32): f32 {
   store<f32>(p, f32x4.extract_lane(v, 0));
   if (n > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
   if (n > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
-}
-
-/** c + a·b: one fused multiply-add in the relaxed-SIMD build, mul + add otherwise. */
-// @ts-ignore: decorator
-@inline function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(c, f32x4.mul(a, b));
 }
 
 // ---------------------------------------------------------------------------

@@ -232,6 +232,10 @@ async function coreAvailability(): Promise<number> {
 console.log(`cores available to this run (2 busy processes vs 1): ${(await coreAvailability()).toFixed(2)} of 2`);
 const K1 = createWasmKernels({ threads: 1 });
 const K2 = createWasmKernels({ threads: 2 });
+console.log(
+  `wasm build: ${K1.runtime.fma ? 'relaxed SIMD (f32x4.relaxed_madd, FMA)' : 'plain SIMD128 (mul + add)'}` +
+    (K1.runtime.fma ? '' : ' — Node 20: run with --experimental-wasm-relaxed-simd for the FMA build'),
+);
 
 if (!only || only === 'gemm') benchGemm(K1, K2);
 const runs = quick ? 5 : 15;
