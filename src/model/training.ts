@@ -2,7 +2,7 @@
  * The fit and evaluate loops: batching, shuffling, validation split,
  * callbacks, progress and the non-finite-loss stop.
  */
-import { Tensor, gatherRows, sliceRows } from '../tensor.js';
+import { Tensor, type TensorLike, gatherRows, sliceRows, toTensor } from '../tensor.js';
 import { type Callback, History, type Logs } from './history.js';
 import { ProgressBar } from './progress.js';
 import type { Sequential } from './sequential.js';
@@ -12,7 +12,7 @@ export interface FitOptions {
   batchSize?: number;
   /** Fraction of the data held out for validation: the last samples, taken before shuffling (Keras semantics). */
   validationSplit?: number;
-  validationData?: [Tensor, Tensor];
+  validationData?: [TensorLike, TensorLike];
   /** Shuffle the training samples every epoch (default true). */
   shuffle?: boolean;
   /** 0 silent, 1 progress bar (default), 2 one line per epoch. */
@@ -66,7 +66,9 @@ export async function runFit(model: Sequential, x: Tensor, y: Tensor, options: F
   if (y.shape[0] !== x.shape[0]) throw new Error(`fit: ${x.shape[0]} inputs but ${y.shape[0]} targets`);
 
   let xTrain = x, yTrain = y;
-  let validation: [Tensor, Tensor] | null = options.validationData ?? null;
+  let validation: [Tensor, Tensor] | null = options.validationData
+    ? [model.toInput(options.validationData[0], 'fit validationData'), toTensor(options.validationData[1], 'fit validationData targets')]
+    : null;
   if (options.validationSplit !== undefined && options.validationSplit > 0) {
     if (options.validationSplit >= 1) throw new Error(`fit: validationSplit must be in [0, 1), got ${options.validationSplit}`);
     const splitAt = Math.floor(x.shape[0] * (1 - options.validationSplit));
