@@ -1,10 +1,12 @@
-// The real 50,000-review archive from ../shared (or $RECURRENT_IMDB_PATH). ~5 s.
+// The real 50,000-review archive from ../shared (or $RECURRENT_IMDB_PATH). ~5-8 s.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { before, test } from 'node:test';
+import { cacheFileFor, readCorpusCache } from '../../src/data/imdb/cache.js';
+import { buildCorpus, defaultWorkers, type Corpus } from '../../src/data/imdb/corpus.js';
 import { decode, getWordIndex, loadData } from '../../src/data/imdb/load.js';
 
 const ARCHIVE = process.env.RECURRENT_IMDB_PATH || resolve(process.cwd(), '../shared/datasets/aclImdb_labeled.tar.gz');
@@ -41,4 +43,20 @@ test('full archive: 25k/25k balanced reviews; cached load gives identical data',
   assert.ok(wi.size > 80000);
   assert.ok(wi.has("don't"));
   assert.match(decode(x[0], wi), /^\? \S+/);
+});
+
+function bytes(a: Int32Array): Buffer {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+}
+
+test('full archive: the single-threaded build gives the cached (default, worker) corpus byte for byte', { skip }, async () => {
+  const cached = await readCorpusCache(await cacheFileFor(ARCHIVE)); // written by the test above
+  assert.ok(cached !== null);
+  // The other path than the one loadData took by default.
+  const other: Corpus = await buildCorpus(ARCHIVE, { workers: defaultWorkers() === 0 ? 1 : 0 });
+  assert.equal(other.vocab.length, cached.vocab.length);
+  assert.ok(other.vocab.every((w, i) => w === cached.vocab[i]));
+  for (const k of ['train', 'test'] as const) {
+    for (const f of ['labels', 'offsets', 'tokens'] as const) assert.ok(bytes(other[k][f]).equals(bytes(cached[k][f])), `${k}.${f}`);
+  }
 });

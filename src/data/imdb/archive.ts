@@ -2,7 +2,7 @@
  * Streams the labelled reviews out of an IMDB archive (`aclImdb_v1.tar.gz`
  * or the labelled-only variant) without unpacking it to disk: file bytes →
  * gunzip (node's zlib, which runs on the libuv thread pool and so overlaps
- * with tokenizing on the main thread) → `tar`'s streaming Parser.
+ * with the main thread) → a minimal streaming tar reader (tar.ts).
  *
  * Only `*\/{train,test}/{pos,neg}/ID_RATING.txt` entries are delivered; the
  * unlabelled `train/unsup/`, `*.feat`, `urls_*.txt`, README and vocabulary
@@ -11,7 +11,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import { Parser, type ReadEntry } from 'tar';
+import { TarReader } from './tar.js';
 
 export type Split = 'train' | 'test';
 
@@ -24,6 +24,9 @@ export interface ReviewInfo {
   /** The star rating from the file name (1–4 negative, 7–10 positive). */
   rating: number;
 }
+
+/** Output chunk size of the gunzip stream (bigger chunks: fewer callbacks on the main thread). */
+const GUNZIP_CHUNK = 1 << 18;
 
 const REVIEW_PATH = /(?:^|\/)(train|test)\/(pos|neg)\/(\d+)_(\d+)\.txt$/;
 
@@ -64,64 +67,81 @@ async function isGzip(path: string): Promise<boolean> {
   }
 }
 
+/** Called with a review's raw UTF-8 bytes `buf[start, end)`; the view is valid only during the call. */
+export type ReviewHandler = (info: ReviewInfo, buf: Uint8Array, start: number, end: number) => void;
+
 /**
- * Calls `onReview(info, bytes)` for every labelled review, in archive order,
- * with the review's raw UTF-8 bytes. Resolves with the number of reviews once
- * the whole archive has been read and checked (gzip CRC, tar structure);
- * rejects with an ArchiveError naming the file otherwise. `onReview` may be
- * called for reviews before a later corruption is found, so callers must not
- * persist anything until this resolves.
+ * Calls `onReview` for every labelled review, in archive order, with the
+ * review's raw UTF-8 bytes. Resolves with the number of reviews once the
+ * whole archive has been read and checked (gzip CRC, tar structure and
+ * end-of-archive marker); rejects with an ArchiveError naming the file
+ * otherwise. `onReview` may be called for reviews before a later corruption
+ * is found, so callers must not persist anything until this resolves. An
+ * error thrown by `onReview` stops reading and rejects with that error.
  */
-export async function readReviews(path: string, onReview: (info: ReviewInfo, bytes: Buffer) => void): Promise<number> {
+export async function readReviews(path: string, onReview: ReviewHandler): Promise<number> {
   const gzip = await isGzip(path);
   let count = 0;
   await new Promise<void>((resolve, reject) => {
     let settled = false;
-    const fail = (err: unknown): void => {
-      if (settled) return;
+    let handlerError: { err: unknown } | null = null;
+    const stop = (): void => {
       settled = true;
       source.destroy();
       gunzip?.destroy();
+    };
+    const fail = (err: unknown): void => {
+      if (settled) return;
+      stop();
       const msg = err instanceof Error ? err.message : String(err);
       reject(new ArchiveError(`IMDB archive ${path} is corrupt or truncated: ${msg}`, path, { cause: err }));
     };
-    // strict: tar warnings (bad header, truncated entry, not a tarball) become errors.
-    const parser = new Parser({ strict: true });
-    parser.on('entry', (entry: ReadEntry) => {
-      const info = entry.type === 'File' || entry.type === 'OldFile' ? parseReviewPath(entry.path) : null;
-      if (info === null) {
-        entry.resume();
+    const reader = new TarReader(
+      parseReviewPath,
+      (info, buf, start, end) => {
+        try {
+          onReview(info, buf, start, end);
+        } catch (err) {
+          handlerError = { err };
+          throw err;
+        }
+        count++;
+      },
+    );
+    const onData = (chunk: Buffer): void => {
+      if (settled) return;
+      try {
+        reader.write(chunk);
+      } catch (err) {
+        if (handlerError !== null) {
+          stop();
+          reject(handlerError.err);
+        } else {
+          fail(err);
+        }
+      }
+    };
+    const onEnd = (): void => {
+      if (settled) return;
+      try {
+        reader.end();
+      } catch (err) {
+        fail(err);
         return;
       }
-      const chunks: Buffer[] = [];
-      entry.on('data', (c: Buffer) => chunks.push(c));
-      entry.on('end', () => {
-        if (settled) return;
-        try {
-          onReview(info, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
-          count++;
-        } catch (err) {
-          settled = true;
-          source.destroy();
-          reject(err);
-        }
-      });
-    });
-    parser.on('error', fail);
-    parser.on('end', () => {
-      if (settled) return;
       settled = true;
       resolve();
-    });
+    };
     const source = createReadStream(path, { highWaterMark: 1 << 20 });
     source.on('error', fail);
-    const gunzip = gzip ? createGunzip({ chunkSize: 1 << 16 }) : null;
+    const gunzip = gzip ? createGunzip({ chunkSize: GUNZIP_CHUNK }) : null;
+    const out = gunzip ?? source;
     if (gunzip !== null) {
       gunzip.on('error', fail);
-      source.pipe(gunzip).pipe(parser);
-    } else {
-      source.pipe(parser);
+      source.pipe(gunzip);
     }
+    out.on('data', onData);
+    out.on('end', onEnd);
   });
   return count;
 }

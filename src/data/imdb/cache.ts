@@ -14,7 +14,7 @@
  * stale cache. Files are written atomically (temp + rename).
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { recurrentHome, writeFileAtomic } from '../home.js';
 import type { Corpus, CorpusSplit } from './corpus.js';
@@ -67,11 +67,32 @@ export async function writeCorpusCache(file: string, corpus: Corpus, source: str
   await writeFileAtomic(file, parts);
 }
 
+/**
+ * The whole file in one buffer, read with one read call (readFile reads 512 KB
+ * at a time, one thread-pool round trip each: ~95 of them for this file).
+ */
+async function readWhole(file: string): Promise<Buffer> {
+  const fh = await open(file, 'r');
+  try {
+    const size = (await fh.stat()).size;
+    const buf = Buffer.allocUnsafeSlow(size); // own ArrayBuffer, offset 0: Int32 views need no copy
+    let got = 0;
+    while (got < size) {
+      const { bytesRead } = await fh.read(buf, got, size - got, got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return got === size ? buf : buf.subarray(0, got);
+  } finally {
+    await fh.close();
+  }
+}
+
 /** The cached corpus, or null when there is no cache file or it is unusable (then it is rebuilt). */
 export async function readCorpusCache(file: string): Promise<Corpus | null> {
   let buf: Buffer;
   try {
-    buf = await readFile(file);
+    buf = await readWhole(file);
   } catch {
     return null;
   }

@@ -75,6 +75,17 @@ export async function resolveArchive(options: ImdbSourceOptions = {}): Promise<s
 
 /** The tokenized corpus, from the cache when possible. */
 export async function loadCorpus(options: ImdbSourceOptions = {}): Promise<Corpus> {
+  const { corpus, cacheWritten } = await loadCorpusDeferred(options);
+  await cacheWritten;
+  return corpus;
+}
+
+/**
+ * loadCorpus, but a freshly built corpus is returned while its cache file is
+ * still being written (on the thread pool), so callers can overlap their own
+ * work with the write; they must await `cacheWritten` before returning.
+ */
+async function loadCorpusDeferred(options: ImdbSourceOptions): Promise<{ corpus: Corpus; cacheWritten: Promise<void> }> {
   const archive = await resolveArchive(options);
   const useCache = options.cache ?? true;
   let cacheFile: string | null = null;
@@ -87,12 +98,13 @@ export async function loadCorpus(options: ImdbSourceOptions = {}): Promise<Corpu
   }
   if (cacheFile !== null) {
     const cached = await readCorpusCache(cacheFile);
-    if (cached !== null) return cached;
+    if (cached !== null) return { corpus: cached, cacheWritten: Promise.resolve() };
   }
   const corpus = await buildCorpus(archive);
   // Written only after the whole archive was read and checked, so a corrupt archive leaves no cache.
-  if (cacheFile !== null) await writeCorpusCache(cacheFile, corpus, archive);
-  return corpus;
+  const cacheWritten = cacheFile === null ? Promise.resolve() : writeCorpusCache(cacheFile, corpus, archive);
+  cacheWritten.catch(() => undefined); // awaited by the caller; no unhandled rejection meanwhile
+  return { corpus, cacheWritten };
 }
 
 function checkCount(name: string, v: number | null | undefined, min: number): void {
@@ -133,7 +145,23 @@ export async function loadData(options: LoadDataOptions = {}): Promise<ImdbData>
   checkCount('startChar', startChar, 0);
   checkCount('oovChar', oovChar, 0);
 
-  const corpus = await loadCorpus(options);
+  const { corpus, cacheWritten } = await loadCorpusDeferred(options);
+  let data: ImdbData;
+  try {
+    data = buildData(corpus, options, { seed, startChar, oovChar, indexFrom, skipTop });
+  } catch (err) {
+    await cacheWritten.catch(() => undefined);
+    throw err;
+  }
+  await cacheWritten; // a failed cache write still fails loadData, as before
+  return data;
+}
+
+function buildData(
+  corpus: Corpus,
+  options: LoadDataOptions,
+  { seed, startChar, oovChar, indexFrom, skipTop }: { seed: number; startChar: number | null; oovChar: number | null; indexFrom: number; skipTop: number },
+): ImdbData {
   const rng = new Random(seed);
   const shuffled = (n: number): Int32Array => {
     const order = new Int32Array(n);
@@ -157,36 +185,31 @@ export async function loadData(options: LoadDataOptions = {}): Promise<ImdbData>
 
   let numWords = options.numWords || 0;
   if (numWords === 0) {
+    // Keras: the largest id present. Every ranked word occurs somewhere, so without maxlen
+    // filtering that is the last rank; with it, scan what was kept.
     let max = startChar ?? 0;
-    for (const [split, kept] of [[corpus.train, trainKeep], [corpus.test, testKeep]] as const) {
-      for (const r of kept) for (let k = split.offsets[r]; k < split.offsets[r + 1]; k++) if (split.tokens[k] + indexFrom > max) max = split.tokens[k] + indexFrom;
+    if (maxlen === null) {
+      if (corpus.vocab.length > 0) max = Math.max(max, corpus.vocab.length + indexFrom);
+    } else {
+      for (const [split, kept] of [[corpus.train, trainKeep], [corpus.test, testKeep]] as const) {
+        const { offsets, tokens } = split;
+        let m = 0;
+        for (let i = 0; i < kept.length; i++) {
+          const r = kept[i];
+          for (let k = offsets[r], e = offsets[r + 1]; k < e; k++) if (tokens[k] > m) m = tokens[k];
+        }
+        if (m > 0 && m + indexFrom > max) max = m + indexFrom;
+      }
     }
     numWords = max;
   }
 
+  // Ids outside [skipTop, numWords) become oovChar (or are dropped when it is null).
+  const map: IdMap = { lo: skipTop, hi: numWords, oov: oovChar ?? -1, indexFrom, startChar, maxRank: corpus.vocab.length };
   const build = (split: CorpusSplit, kept: Int32Array): ImdbSplit => {
-    const xs = new Array<Int32Array>(kept.length);
     const ys = new Int32Array(kept.length);
-    const map = (w: number): number => (w >= skipTop && w < numWords ? w : (oovChar ?? -1));
-    for (let i = 0; i < kept.length; i++) {
-      const r = kept[i];
-      const s = split.offsets[r];
-      const e = split.offsets[r + 1];
-      let seq = new Int32Array(e - s + extra);
-      let n = 0;
-      if (startChar !== null) {
-        const m = map(startChar);
-        if (m >= 0) seq[n++] = m;
-      }
-      for (let k = s; k < e; k++) {
-        const m = map(split.tokens[k] + indexFrom);
-        if (m >= 0) seq[n++] = m;
-      }
-      if (n < seq.length) seq = seq.slice(0, n);
-      xs[i] = seq;
-      ys[i] = split.labels[r];
-    }
-    return [xs, new Tensor(ys, [kept.length], 'int32')];
+    for (let i = 0; i < kept.length; i++) ys[i] = split.labels[kept[i]];
+    return [buildSequences(split, kept, map), new Tensor(ys, [kept.length], 'int32')];
   };
   const train = build(corpus.train, trainKeep);
   const test = build(corpus.test, testKeep);
@@ -198,6 +221,57 @@ export async function loadData(options: LoadDataOptions = {}): Promise<ImdbData>
       yield test;
     },
   };
+}
+
+interface IdMap {
+  lo: number;
+  hi: number;
+  /** -1: drop. */
+  oov: number;
+  indexFrom: number;
+  startChar: number | null;
+  maxRank: number;
+}
+
+/**
+ * The kept reviews as id sequences. They all share one buffer per split (x[i]
+ * are views into it): one allocation instead of 25,000, which used to be most
+ * of the cost of a load from the cache. Hot loop: locals only, no closures.
+ */
+function buildSequences(split: CorpusSplit, kept: Int32Array, map: IdMap): Int32Array[] {
+  const { offsets, tokens } = split;
+  const { lo, hi, oov, indexFrom } = map;
+  const span = hi - lo;
+  const start = map.startChar === null ? -1 : map.startChar >= lo && map.startChar < hi ? map.startChar : oov;
+  // Token ids run from 1 + indexFrom to maxRank + indexFrom: when all are in range, no per-token check.
+  const allInRange = 1 + indexFrom >= lo && map.maxRank + indexFrom < hi;
+  let total = 0;
+  for (let i = 0; i < kept.length; i++) total += offsets[kept[i] + 1] - offsets[kept[i]] + 1;
+  const all = new Int32Array(total);
+  const xs = new Array<Int32Array>(kept.length);
+  let n = 0;
+  for (let i = 0; i < kept.length; i++) {
+    const r = kept[i];
+    const s = offsets[r];
+    const e = offsets[r + 1];
+    const first = n;
+    if (start >= 0) all[n++] = start;
+    if (allInRange) {
+      for (let k = s; k < e; k++) all[n++] = tokens[k] + indexFrom;
+    } else if (oov >= 0) {
+      for (let k = s; k < e; k++) {
+        const w = tokens[k] + indexFrom;
+        all[n++] = (w - lo) >>> 0 < span ? w : oov;
+      }
+    } else {
+      for (let k = s; k < e; k++) {
+        const w = tokens[k] + indexFrom;
+        if ((w - lo) >>> 0 < span) all[n++] = w;
+      }
+    }
+    xs[i] = all.subarray(first, n);
+  }
+  return xs;
 }
 
 /** Word → rank (1 = most frequent in the training set), like keras.datasets.imdb.get_word_index(). */
