@@ -239,20 +239,26 @@ console.log(
 
 if (!only || only === 'gemm') benchGemm(K1, K2);
 const runs = quick ? 5 : 15;
+// With the FMA build active, also time the plain build in the same process for a fair comparison.
+const K1plain = K1.runtime.fma ? createWasmKernels({ threads: 1, relaxedSimd: false }) : null;
+const fmaTag = K1.runtime.fma ? ' (FMA)' : '';
 if (!only || only === 'seed') {
   for (const kind of ['lstm', 'gru', 'simpleRNN'] as Kind[]) {
-    benchWorkload({ name: `seed ${kind}`, kind, V: 5000, E: 32, H: 32, B: 32, T: 400 }, [
+    const backends: [string, Kernels, number][] = [
       ['reference', referenceKernels, quick ? 1 : 3],
-      ['wasm 1 thread', K1, runs],
-      ['wasm 2 threads', K2, runs],
-    ]);
+      [`wasm 1 thread${fmaTag}`, K1, runs],
+      [`wasm 2 threads${fmaTag}`, K2, runs],
+    ];
+    if (K1plain) backends.push(['wasm 1 thread (plain SIMD)', K1plain, runs]);
+    benchWorkload({ name: `seed ${kind}`, kind, V: 5000, E: 32, H: 32, B: 32, T: 400 }, backends);
   }
 }
 if (!only || only === 'heavy') {
   const backends: [string, Kernels, number][] = [
-    ['wasm 1 thread', K1, quick ? 3 : 7],
-    ['wasm 2 threads', K2, quick ? 3 : 7],
+    [`wasm 1 thread${fmaTag}`, K1, quick ? 3 : 7],
+    [`wasm 2 threads${fmaTag}`, K2, quick ? 3 : 7],
   ];
+  if (K1plain) backends.push(['wasm 1 thread (plain SIMD)', K1plain, quick ? 3 : 7]);
   if (!quick) backends.unshift(['reference', referenceKernels, 1]);
   benchWorkload({ name: 'heavy lstm', kind: 'lstm', V: 20000, E: 128, H: 256, B: 64, T: 100 }, backends);
 }
@@ -260,4 +266,5 @@ const ru = process.resourceUsage();
 console.log(`\npeak RSS: ${fmt(ru.maxRSS / 1024, 0)} MB; wasm memory: 1 thread ${fmt(K1.runtime.stats().memoryBytes / 2 ** 20, 0)} MB, 2 threads ${fmt(K2.runtime.stats().memoryBytes / 2 ** 20, 0)} MB`);
 K1.dispose();
 K2.dispose();
+K1plain?.dispose();
 console.log(`cores available at the end: ${(await coreAvailability()).toFixed(2)} of 2`);

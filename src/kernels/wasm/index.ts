@@ -3,9 +3,12 @@
  * the Kernels interface. Whole-sequence fused RNN kernels: the input
  * projection of all steps is one GEMM, each step does only the recurrent
  * product plus fused gates, and backward does per-step gate gradients then
- * the weight/input gradients as large GEMMs. With threads > 1 the batch is
- * split into independent slices run on worker threads (rows of a batch never
- * interact inside an RNN), and weight-gradient partials are summed.
+ * the weight/input gradients as large GEMMs. All sequence buffers are
+ * time-major [T, B, F] inside the arena so each step's rows are contiguous.
+ * With threads > 1 the time loops run on batch slices in parallel (rows of a
+ * batch never interact inside an RNN; only the per-slice bias-gradient
+ * partials are summed), and every large GEMM, packing and layout pass is
+ * split by rows across the workers.
  *
  * Inputs are copied into the wasm arena; outputs are copied out into fresh
  * Float32Arrays. A training forward keeps its cache in the arena until the
@@ -27,7 +30,7 @@ import type {
   RnnForwardResult,
 } from '../kernels.js';
 import { activationBackward as refActivationBackward, activationForward as refActivationForward } from '../reference/activations.js';
-import { Task, WasmRuntime, precompileWasm, relaxedSimdSupported, threadsSupported, wasmSimdSupported } from './runtime.js';
+import { type Task, WasmRuntime, precompileWasm, relaxedSimdSupported, threadsSupported, wasmSimdSupported } from './runtime.js';
 
 export { wasmSimdSupported, relaxedSimdSupported, threadsSupported, precompileWasm, WasmRuntime };
 
