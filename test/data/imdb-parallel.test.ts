@@ -48,15 +48,19 @@ test('worker path: corrupt and truncated archives are reported clearly', async (
   await assert.rejects(buildCorpus(cut, { workers: 1 }), /corrupt or truncated: truncated archive/);
 });
 
-test('no worker outlives a failed load: the process exits on its own', async () => {
+test('no worker outlives a load, failed or not: the process exits on its own', async () => {
   const bad = join(dir, 'bad-exit.tar.gz');
   await writeFile(bad, (await readFile(archive)).subarray(0, 300));
   const corpusJs = fileURLToPath(new URL('../../src/data/imdb/corpus.js', import.meta.url));
-  const script = `import(${JSON.stringify(corpusJs)}).then((m) => m.buildCorpus(${JSON.stringify(bad)}, { workers: 2 })).catch((e) => console.log('rejected: ' + e.message));`;
+  // Run as `node --input-type=module -e`: also checks that this flag is not passed on to the workers.
+  const script = `const m = await import(${JSON.stringify(corpusJs)});
+    const c = await m.buildCorpus(${JSON.stringify(archive)}, { workers: 2, batchBytes: 1 });
+    console.log('ok ' + c.vocab.length);
+    await m.buildCorpus(${JSON.stringify(bad)}, { workers: 2 }).catch((e) => console.log('rejected: ' + e.message));`;
   const out = await new Promise<string>((resolve, reject) => {
     execFile(process.execPath, ['--input-type=module', '-e', script], { timeout: 20000 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
   });
-  assert.match(out, /rejected: .*corrupt or truncated/);
+  assert.match(out, /^ok 10\nrejected: .*corrupt or truncated/);
 });
 
 // ---- tar reader ------------------------------------------------------------

@@ -13,7 +13,9 @@
  * rank after every training word; they still get ranks so `decode` can show
  * them, and `numWords` naturally cuts them off.
  */
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { readReviews, type ReviewInfo } from './archive.js';
 import { WordInterner } from './tokenize.js';
@@ -58,9 +60,18 @@ export interface BuildOptions {
 /** Bytes of review text per message to a tokenizer worker (default). */
 const BATCH_BYTES = 1 << 19;
 
-/** Default worker count: see bench/RESULTS.md (Data loading) for the measurements behind it. */
+const WORKER_URL = new URL('./tokenize-worker.js', import.meta.url);
+let workerFileExists: boolean | undefined;
+
+/**
+ * Default worker count: 1 when there is a second CPU (2 measured slower in
+ * fresh processes on a busy 2-core machine: see bench/RESULTS.md, Data loading),
+ * and 0 when the compiled worker file is not next to this module (e.g. when
+ * run from the TypeScript sources by a loader).
+ */
 export function defaultWorkers(): number {
-  return availableParallelism() > 1 ? 1 : 0;
+  workerFileExists ??= existsSync(fileURLToPath(WORKER_URL));
+  return workerFileExists && availableParallelism() > 1 ? 1 : 0;
 }
 
 /** Reads and tokenizes the whole archive (~50 k reviews) into a Corpus. */
@@ -105,13 +116,14 @@ async function tokenizeInWorkers(
   n: number,
   batchBytes: number,
 ): Promise<{ words: string[]; tokens: Int32Array }> {
-  const url = new URL('./tokenize-worker.js', import.meta.url);
   const workers: Worker[] = [];
+  // Workers inherit the process's execArgv, but --input-type (node -e scripts) makes a file-based worker fail to start.
+  const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
   try {
     let failure: Error | null = null;
     const results: Promise<DoneMessage>[] = [];
     for (let w = 0; w < n; w++) {
-      const worker = new Worker(url);
+      const worker = new Worker(WORKER_URL, { execArgv });
       workers.push(worker);
       const done = new Promise<DoneMessage>((resolve, reject) => {
         worker.once('message', (m: DoneMessage) => resolve(m));

@@ -52,7 +52,11 @@ export interface LoadDataOptions extends ImdbSourceOptions {
   indexFrom?: number;
 }
 
-/** `[x, y]`: x[i] is review i as word ids, y a [n] int32 Tensor of 0 (negative) / 1 (positive). */
+/**
+ * `[x, y]`: x[i] is review i as word ids, y a [n] int32 Tensor of 0 (negative) / 1 (positive).
+ * The x[i] of a split are views into one shared Int32Array (`x[i].buffer` is that whole buffer);
+ * `slice()` one to get an independent copy.
+ */
 export type ImdbSplit = [x: Int32Array[], y: Tensor];
 
 /** Finds (or downloads) the archive to read. */
