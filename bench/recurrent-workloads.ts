@@ -1,6 +1,8 @@
 /**
  * Child process of bench/compare.ts: times one workload on one recurrent backend.
- *   node build/bench/recurrent-workloads.js <reference|wasm-1t|wasm-2t> <workloadId> <warmup> <runs>
+ *   node build/bench/recurrent-workloads.js <reference|wasm-1t|wasm-2t|wasm-2t-fma> <workloadId> <warmup> <runs>
+ * wasm-2t-fma asks for the relaxed-SIMD (FMA) build: run it with
+ * --experimental-wasm-relaxed-simd on Node 20 (default on Node >= 22).
  * Prints one RESULT_PREFIX JSON line.
  */
 import { Sequential, layers, tensor, type Kernels } from '../src/index.js';
@@ -21,6 +23,9 @@ async function main(): Promise<void> {
   if (library === 'reference') backend = 'reference';
   else if (library === 'wasm-1t' || library === 'wasm-2t') {
     wasm = createWasmKernels({ threads: library === 'wasm-1t' ? 1 : 2 });
+    backend = wasm;
+  } else if (library === 'wasm-2t-fma') {
+    wasm = createWasmKernels({ threads: 2, relaxedSimd: true });
     backend = wasm;
   } else throw new Error(`unknown recurrent library "${library}"`);
   try {
@@ -53,7 +58,7 @@ async function main(): Promise<void> {
       medianMs: median(times),
       warmup: plan.warmup,
       peakRssMb: peakRssMb(),
-      info: { threads: wasm ? wasm.threads : 1, buildMs: Math.round(buildMs) },
+      info: { threads: wasm ? wasm.threads : 1, fma: wasm ? wasm.runtime.fma : false, buildMs: Math.round(buildMs) },
     });
   } finally {
     wasm?.dispose();
