@@ -315,8 +315,7 @@ export function packB(dst: usize, b: usize, K: i32, N: i32, brs: i32, bcs: i32):
 
 /** C[M,N] = bias (broadcast rows; zeros when bias == 0) + A·B, B packed. */
 export function gemmPBias(M: i32, N: i32, K: i32, a: usize, ars: i32, acs: i32, bp: usize, Kp: i32, c: usize, ldc: i32, bias: usize): void {
-  fillRows(c, bias, M, N, ldc);
-  gemmP(M, N, K, a, ars, acs, bp, Kp, c, ldc);
+  gemmPImpl(M, N, K, a, ars, acs, bp, Kp, c, ldc, true, bias);
 }
 
 /** Floats needed by packB for a K×N matrix. */
@@ -342,13 +341,21 @@ export function packedSize(K: i32, N: i32): i32 {
 
 /** 4 rows × 8 packed columns (nv valid). */
 // @ts-ignore: decorator
-@inline function mkp4x8(kc: i32, pa: usize, ars: usize, acs: usize, pb: usize, pc: usize, ldc: usize, nv: i32): void {
+@inline function mkp4x8(kc: i32, pa: usize, ars: usize, acs: usize, pb: usize, pc: usize, ldc: usize, nv: i32, init: bool, bias: usize): void {
   const pc1 = pc + ldc, pc2 = pc1 + ldc, pc3 = pc2 + ldc;
   const n0 = min(4, nv);
-  let c00 = ld(pc, n0), c01 = ld8hi(pc, nv);
-  let c10 = ld(pc1, n0), c11 = ld8hi(pc1, nv);
-  let c20 = ld(pc2, n0), c21 = ld8hi(pc2, nv);
-  let c30 = ld(pc3, n0), c31 = ld8hi(pc3, nv);
+  let c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128;
+  if (init) {
+    // C = bias rows (or zeros) + A·B: no separate fill pass over C
+    const b0 = bias != 0 ? ld(bias, n0) : f32x4.splat(0);
+    const b1 = bias != 0 ? ld8hi(bias, nv) : f32x4.splat(0);
+    c00 = b0; c01 = b1; c10 = b0; c11 = b1; c20 = b0; c21 = b1; c30 = b0; c31 = b1;
+  } else {
+    c00 = ld(pc, n0); c01 = ld8hi(pc, nv);
+    c10 = ld(pc1, n0); c11 = ld8hi(pc1, nv);
+    c20 = ld(pc2, n0); c21 = ld8hi(pc2, nv);
+    c30 = ld(pc3, n0); c31 = ld8hi(pc3, nv);
+  }
   const ars2 = ars + ars, ars3 = ars2 + ars;
   for (let k = 0; k < kc; k++) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
@@ -374,8 +381,15 @@ export function packedSize(K: i32, N: i32): i32 {
 }
 
 // @ts-ignore: decorator
-@inline function mkp1x8(kc: i32, pa: usize, acs: usize, pb: usize, pc: usize, nv: i32): void {
-  let c0 = ld(pc, min(4, nv)), c1 = ld8hi(pc, nv);
+@inline function mkp1x8(kc: i32, pa: usize, acs: usize, pb: usize, pc: usize, nv: i32, init: bool, bias: usize): void {
+  let c0: v128, c1: v128;
+  if (init) {
+    c0 = bias != 0 ? ld(bias, min(4, nv)) : f32x4.splat(0);
+    c1 = bias != 0 ? ld8hi(bias, nv) : f32x4.splat(0);
+  } else {
+    c0 = ld(pc, min(4, nv));
+    c1 = ld8hi(pc, nv);
+  }
   for (let k = 0; k < kc; k++) {
     const a = v128.load32_splat(pa);
     c0 = madd(a, v128.load(pb), c0);
@@ -443,7 +457,17 @@ export function scratchFloats(): i32 {
  * block into row-major scratch, so the micro-kernel always reads A rows contiguously.
  */
 export function gemmP(M: i32, N: i32, K: i32, a: usize, ars: i32, acs: i32, bp: usize, Kp: i32, c: usize, ldc: i32): void {
-  if (M <= 0 || N <= 0 || K <= 0) return;
+  gemmPImpl(M, N, K, a, ars, acs, bp, Kp, c, ldc, false, 0);
+}
+
+/** With init, C = bias rows (zeros when bias == 0) + A·B, the bias folded into the first k-block's accumulators. */
+// @ts-ignore: decorator
+@inline function gemmPImpl(M: i32, N: i32, K: i32, a: usize, ars: i32, acs: i32, bp: usize, Kp: i32, c: usize, ldc: i32, init: bool, bias: usize): void {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) {
+    if (init) fillRows(c, bias, M, N, ldc);
+    return;
+  }
   const repack = ars == 1 && acs != 1 && SCRATCH != 0;
   const ldc4 = <usize>ldc << 2;
   const panel = <usize>Kp << 5; // bytes per 8-column panel
@@ -471,8 +495,10 @@ export function gemmP(M: i32, N: i32, K: i32, a: usize, ars: i32, acs: i32, bp: 
         const pcj = c + (<usize>j << 2) + <usize>i0 * ldc4;
         let i = 0;
         const m = i1 - i0;
-        for (; i + 4 <= m; i += 4) mkp4x8(kc, pa0 + <usize>i * ars4, ars4, acs4, pb, pcj + <usize>i * ldc4, ldc4, nv);
-        for (; i < m; i++) mkp1x8(kc, pa0 + <usize>i * ars4, acs4, pb, pcj + <usize>i * ldc4, nv);
+        const first = init && k0 == 0;
+        const pbias = bias != 0 ? bias + (<usize>j << 2) : 0;
+        for (; i + 4 <= m; i += 4) mkp4x8(kc, pa0 + <usize>i * ars4, ars4, acs4, pb, pcj + <usize>i * ldc4, ldc4, nv, first, pbias);
+        for (; i < m; i++) mkp1x8(kc, pa0 + <usize>i * ars4, acs4, pb, pcj + <usize>i * ldc4, nv, first, pbias);
         jb++;
       }
     }
