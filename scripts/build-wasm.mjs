@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const srcDir = join(root, 'assembly');
 const outFile = join(root, 'src', 'kernels', 'wasm', 'binary.generated.ts');
-const MAX_PAGES = 16384; // 1 GiB
+const MAX_PAGES = 32768; // 2 GiB: byte offsets stay below 2^31, so they pass through i32 parameters unchanged
 
 const common = ['-O3', '--runtime', 'stub', '--enable', 'simd', '--noAssert', '--use', 'abort=', '--importMemory', '--initialMemory', '1', '--maximumMemory', String(MAX_PAGES)];
 const shared = ['--enable', 'threads', '--sharedMemory'];
