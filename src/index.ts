@@ -7,7 +7,7 @@ export { Sequential, History, NonFiniteLossError, type SequentialOptions, type C
 export { computeLoss, type LossName, type LossOptions } from './losses/losses.js';
 export type { MetricName } from './metrics/metrics.js';
 export { initialize, type InitializerConfig, type InitializerName } from './initializers/initializers.js';
-export { resolveBackend, type BackendName, type BackendSpec } from './kernels/backend.js';
+export { resolveBackend, createWasmKernels, precompileWasm, wasmSimdSupported, type BackendName, type BackendSpec, type WasmKernels, type WasmKernelsOptions } from './kernels/backend.js';
 export type { Kernels, ActivationName } from './kernels/kernels.js';
 export { referenceKernels } from './kernels/reference/index.js';
 export * from './data/index.js';
