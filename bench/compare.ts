@@ -39,8 +39,6 @@ interface Library {
   /** Timing plan per workload; null = skipped (with the reason). */
   plan(wl: Workload): Plan | { skip: string };
   env?: Record<string, string>;
-  /** Extra node flags for the child. */
-  nodeFlags?: string[];
 }
 
 const fast = (wl: Workload): Plan => (QUICK ? { warmup: 1, runs: 3 } : wl.group === 'heavy' ? { warmup: 2, runs: 5 } : { warmup: 2, runs: 7 });
@@ -67,13 +65,6 @@ const LIBRARIES: Library[] = [
     kind: 'tfjs',
     plan: (wl) => (QUICK ? (wl.group === 'heavy' ? { skip: 'skipped in quick mode (~70 s/batch)' } : { warmup: 0, runs: 1 }) : wl.group === 'heavy' ? { warmup: 1, runs: 2 } : { warmup: 1, runs: 3 }),
   },
-  {
-    id: 'wasm-2t-fma',
-    label: 'recurrent wasm 2 threads FMA',
-    kind: 'recurrent',
-    plan: fast,
-    nodeFlags: ['--experimental-wasm-relaxed-simd'],
-  },
   { id: 'tfjs-wasm', label: 'TF.js wasm (SIMD)', kind: 'tfjs', plan: (wl) => (QUICK ? { warmup: 1, runs: 2 } : wl.group === 'heavy' ? { warmup: 1, runs: 3 } : { warmup: 2, runs: 5 }) },
   { id: 'torch-1t', label: 'PyTorch 1 thread', kind: 'torch', plan: fast, env: { OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' } },
   { id: 'torch-2t', label: 'PyTorch 2 threads', kind: 'torch', plan: fast, env: { OMP_NUM_THREADS: '2', MKL_NUM_THREADS: '2', OPENBLAS_NUM_THREADS: '1' } },
@@ -99,7 +90,7 @@ function torchAvailable(): { ok: boolean; why?: string; info?: Record<string, un
 
 function childCommand(lib: Library, wl: Workload, plan: Plan): [string, string[]] {
   const common = [lib.id, wl.id, String(plan.warmup), String(plan.runs)];
-  if (lib.kind === 'recurrent') return [process.execPath, [...(lib.nodeFlags ?? []), join(here, 'recurrent-workloads.js'), ...common]];
+  if (lib.kind === 'recurrent') return [process.execPath, [join(here, 'recurrent-workloads.js'), ...common]];
   if (lib.kind === 'tfjs') return [process.execPath, [join(here, 'tfjs-workloads.js'), ...common]];
   return [PYTHON, [join(repoRoot, 'bench', 'torch_bench.py'), ...common, JSON.stringify(wl)]];
 }
@@ -273,7 +264,7 @@ async function main(): Promise<void> {
       : "- TF.js cpu: its stock UnsortedSegmentSum does one full pass over the gradient per vocabulary entry (a seed LSTM batch ran > 10 min at 8.3 GB RSS); the benchmark replaces it with the same JS shim (BENCH_TFJS_CPU_STOCK=1 to keep it).",
   );
   console.log('- TF.js models use recurrentInitializer glorotUniform instead of the default orthogonal one: tfjs computes orthogonal init by a QR decomposition in JS (~6 min for the heavy LSTM kernel on cpu); initial values do not change the cost of a step.');
-  console.log('- "recurrent wasm" columns use the build Node 20 runs by default (plain 128-bit SIMD); "wasm 2 threads FMA" is the relaxed-SIMD build (f32x4.relaxed_madd), enabled here by --experimental-wasm-relaxed-simd and the default on Node >= 22.');
+  console.log('- recurrent wasm uses its default build: relaxed SIMD (FMA) where the runtime allows it (see fma= below), else plain 128-bit SIMD.');
   console.log('- TF.js wasm runs single-threaded in Node (WASM_HAS_MULTITHREAD_SUPPORT is false there), XNNPACK SIMD build.');
   console.log('- PyTorch with 2 threads runs with OPENBLAS_NUM_THREADS=1 (OpenMP intra-op threads only) to avoid OpenMP x OpenBLAS thread oversubscription.');
   for (const [lib, s] of infos) console.log(`- ${lib}: ${s}`);

@@ -1,12 +1,11 @@
 /**
  * Child process of bench/compare.ts: times one workload on one recurrent backend.
- *   node build/bench/recurrent-workloads.js <reference|wasm-1t|wasm-2t|wasm-2t-fma> <workloadId> <warmup> <runs>
- * wasm-2t-fma asks for the relaxed-SIMD (FMA) build: run it with
- * --experimental-wasm-relaxed-simd on Node 20 (default on Node >= 22).
+ *   node build/bench/recurrent-workloads.js <reference|wasm-1t|wasm-2t> <workloadId> <warmup> <runs>
+ * The wasm backend picks its relaxed-SIMD (FMA) build where available (the
+ * default; RECURRENT_RELAXED_SIMD=0 opts out); the result reports which ran.
  * Prints one RESULT_PREFIX JSON line.
  */
-import { Sequential, layers, tensor, type Kernels } from '../src/index.js';
-import { createWasmKernels, type WasmKernels } from '../src/kernels/backend.js';
+import { Sequential, createWasmKernels, layers, tensor, type Kernels, type WasmKernels } from '../src/index.js';
 import { emit, makeBatch, median, parseChildArgs, peakRssMb, timeRuns, type Workload } from './workloads.js';
 
 function recurrentLayer(wl: Workload): layers.Layer {
@@ -23,9 +22,7 @@ async function main(): Promise<void> {
   if (library === 'reference') backend = 'reference';
   else if (library === 'wasm-1t' || library === 'wasm-2t') {
     wasm = createWasmKernels({ threads: library === 'wasm-1t' ? 1 : 2 });
-    backend = wasm;
-  } else if (library === 'wasm-2t-fma') {
-    wasm = createWasmKernels({ threads: 2, relaxedSimd: true });
+
     backend = wasm;
   } else throw new Error(`unknown recurrent library "${library}"`);
   try {
