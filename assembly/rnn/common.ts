@@ -1,0 +1,75 @@
+// Shared pieces of the fused recurrent kernels: masking of the recurrent input,
+// masked accumulation of the state gradient, bias-gradient accumulation, step pointers.
+// Dimensions: T time, SB full batch (the step stride), Bs rows of this batch slice,
+// H units, G gates (H, 4H for LSTM, 3H for GRU), F the width of a given buffer.
+//
+// Recurrences (time-major). Every sequence buffer is [T, SB, F] (SB = full batch,
+// the step stride); a batch slice of Bs rows is selected by offsetting the
+// pointers by b0 rows, so slices run independently on different threads.
+// The input projections (x·W + b for all steps) and the weight / input
+// gradients are large GEMMs done by the caller; these functions do only what
+// must be sequential in time. U / Ut arguments are packed (packB): U as [H, G·H],
+// Ut as Uᵀ [G·H, H]; GRU !resetAfter passes U's z|r columns as U and its h columns as Uh.
+
+import { ld, st } from '../simd';
+
+/**
+ * hm[b, :] = hPrev[b, :] ⊙ mask[b, :] for b < B. hPrev row stride hs, hm row stride ms (floats).
+ */
+// @ts-ignore: decorator
+@inline export function maskRows(B: i32, H: i32, hp: usize, hs: i32, mask: usize, dst: usize, ds: i32): void {
+  for (let b = 0; b < B; b++) {
+    const ph = hp + (<usize>(b * hs) << 2);
+    const pd = dst + (<usize>(b * ds) << 2);
+    const pm = mask + (<usize>(b * H) << 2);
+    if (mask == 0) memory.copy(pd, ph, <usize>H << 2);
+    else
+      for (let j = 0; j < H; j += 4) {
+        const n = min(4, H - j);
+        const o = <usize>j << 2;
+        st(pd + o, f32x4.mul(ld(ph + o, n), ld(pm + o, n)), n);
+      }
+  }
+}
+
+/** dst[b,:] += src[b,:] ⊙ mask[b,:] (or + src when mask == 0); contiguous [B, H]. */
+// @ts-ignore: decorator
+@inline export function addMasked(n: i32, dst: usize, src: usize, mask: usize): void {
+  for (let i = 0; i < n; i += 4) {
+    const c = min(4, n - i);
+    const o = <usize>i << 2;
+    let s = ld(src + o, c);
+    if (mask != 0) s = f32x4.mul(s, ld(mask + o, c));
+    st(dst + o, f32x4.add(ld(dst + o, c), s), c);
+  }
+}
+
+/** p[0..n) += v (bias-gradient accumulation; p == 0 skips). */
+// @ts-ignore: decorator
+@inline export function acc(p: usize, v: v128, n: i32): void {
+  if (p != 0) st(p, f32x4.add(ld(p, n), v), n);
+}
+
+// @ts-ignore: decorator
+@inline export function stepPtr(base: usize, s: i32, SB: i32, F: i32): usize {
+  return base + (<usize>(s * SB * F) << 2);
+}
+
+/**
+ * The recurrent input of step s: hm = h_{s−1} ⊙ mask (or h_{s−1}), rows of stride H.
+ * Written to HM_s when training (HM != 0), to tmp when only masking, else h_{s−1} itself.
+ */
+// @ts-ignore: decorator
+@inline export function recurrentInput(Bs: i32, SB: i32, H: i32, s: i32, h0: usize, out: usize, mask: usize, HM: usize, tmp: usize): usize {
+  const hp = s == 0 ? h0 : stepPtr(out, s - 1, SB, H);
+  if (HM != 0) {
+    const hm = stepPtr(HM, s, SB, H);
+    maskRows(Bs, H, hp, H, mask, hm, H);
+    return hm;
+  }
+  if (mask != 0) {
+    maskRows(Bs, H, hp, H, mask, tmp, H);
+    return tmp;
+  }
+  return hp;
+}

@@ -1,0 +1,254 @@
+// GRU: fused forward and backward time loops, gates z|r|h (Keras order), both
+// reset_after = true (the default, recurrent bias) and reset_after = false.
+// Dimensions: T time, SB full batch (the step stride), Bs rows of this batch slice, H units,
+// G gates (G = 3H). Buffers are time-major [T, SB, ·], pointers already offset to the slice.
+
+import { ld, st } from '../simd';
+import { K_ONE, SIGMOID, TANH, actV, dactV, kc } from '../activations';
+import { gemmP } from '../gemm-packed';
+import { fillRows } from '../layout';
+import { acc, addMasked, recurrentInput, stepPtr } from './common';
+
+// GRU: XP [T,SB,3H] holds x·W + b_in and becomes the gates z|r|h̃.
+// resetAfter: RH [T,SB,H] = rp_h (recurrent h-projection incl. recurrent bias); RP [SB,3H] scratch; brec = recurrent bias | 0.
+// !resetAfter: RH [T,SB,H] = r ⊙ hm (training); RP [SB,3H] scratch.
+// @ts-ignore: decorator
+@inline function gruForwardImpl(
+  Bs: i32, SB: i32, T: i32, H: i32, U: usize, Uh: usize, brec: usize, resetAfter: i32, h0: usize, mask: usize, act: i32, ract: i32,
+  XP: usize, RH: usize, RP: usize, out: usize, HM: usize, tmp: usize,
+): void {
+  const G = 3 * H;
+  const H4 = <usize>H << 2;
+  for (let s = 0; s < T; s++) {
+    const hm = recurrentInput(Bs, SB, H, s, h0, out, mask, HM, tmp);
+    const xps = stepPtr(XP, s, SB, G);
+    const hps = s == 0 ? h0 : stepPtr(out, s - 1, SB, H);
+    const os = stepPtr(out, s, SB, H);
+    if (resetAfter) {
+      fillRows(RP, brec, Bs, G, G);
+      gemmP(Bs, G, H, hm, H, 1, U, H, RP, G);
+      const rhs = RH != 0 ? stepPtr(RH, s, SB, H) : 0;
+      for (let b = 0; b < Bs; b++) {
+        const px = xps + (<usize>(b * G) << 2);
+        const pr = RP + (<usize>(b * G) << 2);
+        const row = <usize>(b * H) << 2;
+        for (let j = 0; j + 4 <= H; j += 4) {
+          const n = 4; // full vectors: the partial-load branches fold away
+          const oj = <usize>j << 2;
+          const o = row + oj;
+          const z = actV(ract, f32x4.add(ld(px + oj, n), ld(pr + oj, n)));
+          const r = actV(ract, f32x4.add(ld(px + H4 + oj, n), ld(pr + H4 + oj, n)));
+          const rph = ld(pr + 2 * H4 + oj, n);
+          const hh = actV(act, f32x4.add(ld(px + 2 * H4 + oj, n), f32x4.mul(r, rph)));
+          st(os + o, f32x4.add(f32x4.mul(z, f32x4.sub(ld(hps + o, n), hh)), hh), n);
+          if (rhs != 0) {
+            st(px + oj, z, n);
+            st(px + H4 + oj, r, n);
+            st(px + 2 * H4 + oj, hh, n);
+            st(rhs + o, rph, n);
+          }
+        }
+        for (let j = H & ~3; j < H; j += 4) {
+          const n = H - j;
+          const oj = <usize>j << 2;
+          const o = row + oj;
+          const z = actV(ract, f32x4.add(ld(px + oj, n), ld(pr + oj, n)));
+          const r = actV(ract, f32x4.add(ld(px + H4 + oj, n), ld(pr + H4 + oj, n)));
+          const rph = ld(pr + 2 * H4 + oj, n);
+          const hh = actV(act, f32x4.add(ld(px + 2 * H4 + oj, n), f32x4.mul(r, rph)));
+          st(os + o, f32x4.add(f32x4.mul(z, f32x4.sub(ld(hps + o, n), hh)), hh), n);
+          if (rhs != 0) {
+            st(px + oj, z, n);
+            st(px + H4 + oj, r, n);
+            st(px + 2 * H4 + oj, hh, n);
+            st(rhs + o, rph, n);
+          }
+        }
+      }
+    } else {
+      fillRows(RP, 0, Bs, 2 * H, 2 * H);
+      gemmP(Bs, 2 * H, H, hm, H, 1, U, H, RP, 2 * H);
+      const rh = RH != 0 ? stepPtr(RH, s, SB, H) : RP + (<usize>(Bs * 2 * H) << 2);
+      for (let b = 0; b < Bs; b++) {
+        const px = xps + (<usize>(b * G) << 2);
+        const pr = RP + (<usize>(b * 2 * H) << 2);
+        const row = <usize>(b * H) << 2;
+        for (let j = 0; j + 4 <= H; j += 4) {
+          const n = 4; // full vectors: the partial-load branches fold away
+          const oj = <usize>j << 2;
+          const z = actV(ract, f32x4.add(ld(px + oj, n), ld(pr + oj, n)));
+          const r = actV(ract, f32x4.add(ld(px + H4 + oj, n), ld(pr + H4 + oj, n)));
+          st(px + oj, z, n);
+          st(px + H4 + oj, r, n);
+          st(rh + row + oj, f32x4.mul(r, ld(hm + row + oj, n)), n);
+        }
+        for (let j = H & ~3; j < H; j += 4) {
+          const n = H - j;
+          const oj = <usize>j << 2;
+          const z = actV(ract, f32x4.add(ld(px + oj, n), ld(pr + oj, n)));
+          const r = actV(ract, f32x4.add(ld(px + H4 + oj, n), ld(pr + H4 + oj, n)));
+          st(px + oj, z, n);
+          st(px + H4 + oj, r, n);
+          st(rh + row + oj, f32x4.mul(r, ld(hm + row + oj, n)), n);
+        }
+      }
+      gemmP(Bs, H, H, rh, H, 1, Uh, H, xps + 2 * H4, G);
+      for (let b = 0; b < Bs; b++) {
+        const px = xps + (<usize>(b * G) << 2);
+        const row = <usize>(b * H) << 2;
+        for (let j = 0; j + 4 <= H; j += 4) {
+          const n = 4; // full vectors: the partial-load branches fold away
+          const oj = <usize>j << 2;
+          const o = row + oj;
+          const z = ld(px + oj, n);
+          const hh = actV(act, ld(px + 2 * H4 + oj, n));
+          st(px + 2 * H4 + oj, hh, n);
+          st(os + o, f32x4.add(f32x4.mul(z, f32x4.sub(ld(hps + o, n), hh)), hh), n);
+        }
+        for (let j = H & ~3; j < H; j += 4) {
+          const n = H - j;
+          const oj = <usize>j << 2;
+          const o = row + oj;
+          const z = ld(px + oj, n);
+          const hh = actV(act, ld(px + 2 * H4 + oj, n));
+          st(px + 2 * H4 + oj, hh, n);
+          st(os + o, f32x4.add(f32x4.mul(z, f32x4.sub(ld(hps + o, n), hh)), hh), n);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * XP (gates) ← dXP, the gradient of the input projection. resetAfter: RH (rp_h) ← dah ⊙ r
+ * (the recurrent h-block gradient). dhN [SB,H]: in dhLast (zeros), out dh0; dhP, dRH scratch. Ut [3H,H].
+ */
+// @ts-ignore: decorator
+@inline function gruBackwardImpl(
+  Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, resetAfter: i32, h0: usize, mask: usize, act: i32, ract: i32,
+  XP: usize, RH: usize, out: usize, HM: usize, dOut: usize, dhN: usize, dhP: usize, dRH: usize, db: usize,
+): void {
+  const db1 = db != 0 && resetAfter ? db + (<usize>(3 * H) << 2) : 0; // recurrent-bias row
+  const G = 3 * H;
+  const H4 = <usize>H << 2;
+  const BH4 = <usize>(Bs * H) << 2;
+  for (let s = T - 1; s >= 0; s--) {
+    const xps = stepPtr(XP, s, SB, G);
+    const hps = s == 0 ? h0 : stepPtr(out, s - 1, SB, H);
+    const dos = dOut != 0 ? stepPtr(dOut, s, SB, H) : 0;
+    const rhs = stepPtr(RH, s, SB, H);
+    for (let b = 0; b < Bs; b++) {
+      const px = xps + (<usize>(b * G) << 2);
+      const row = <usize>(b * H) << 2;
+      for (let j = 0; j + 4 <= H; j += 4) {
+        const n = 4; // full vectors: the partial-load branches fold away
+        const oj = <usize>j << 2;
+        const o = row + oj;
+        let dh = ld(dhN + o, n);
+        if (dos != 0) dh = f32x4.add(dh, ld(dos + o, n));
+        const z = ld(px + oj, n), hh = ld(px + 2 * H4 + oj, n);
+        const daz = f32x4.mul(f32x4.mul(dh, f32x4.sub(ld(hps + o, n), hh)), dactV(ract, z));
+        const dah = f32x4.mul(f32x4.mul(dh, f32x4.sub(kc(K_ONE), z)), dactV(act, hh));
+        st(px + oj, daz, n);
+        st(px + 2 * H4 + oj, dah, n);
+        st(dhN + o, f32x4.mul(dh, z), n);
+        if (db != 0) {
+          acc(db + oj, daz, n);
+          acc(db + 2 * H4 + oj, dah, n);
+        }
+        if (resetAfter) {
+          const r = ld(px + H4 + oj, n);
+          const dar = f32x4.mul(f32x4.mul(dah, ld(rhs + o, n)), dactV(ract, r));
+          const drh = f32x4.mul(dah, r);
+          st(px + H4 + oj, dar, n);
+          st(rhs + o, drh, n);
+          if (db1 != 0) {
+            acc(db + H4 + oj, dar, n);
+            acc(db1 + oj, daz, n);
+            acc(db1 + H4 + oj, dar, n);
+            acc(db1 + 2 * H4 + oj, drh, n);
+          }
+        }
+      }
+      for (let j = H & ~3; j < H; j += 4) {
+        const n = H - j;
+        const oj = <usize>j << 2;
+        const o = row + oj;
+        let dh = ld(dhN + o, n);
+        if (dos != 0) dh = f32x4.add(dh, ld(dos + o, n));
+        const z = ld(px + oj, n), hh = ld(px + 2 * H4 + oj, n);
+        const daz = f32x4.mul(f32x4.mul(dh, f32x4.sub(ld(hps + o, n), hh)), dactV(ract, z));
+        const dah = f32x4.mul(f32x4.mul(dh, f32x4.sub(kc(K_ONE), z)), dactV(act, hh));
+        st(px + oj, daz, n);
+        st(px + 2 * H4 + oj, dah, n);
+        st(dhN + o, f32x4.mul(dh, z), n);
+        if (db != 0) {
+          acc(db + oj, daz, n);
+          acc(db + 2 * H4 + oj, dah, n);
+        }
+        if (resetAfter) {
+          const r = ld(px + H4 + oj, n);
+          const dar = f32x4.mul(f32x4.mul(dah, ld(rhs + o, n)), dactV(ract, r));
+          const drh = f32x4.mul(dah, r);
+          st(px + H4 + oj, dar, n);
+          st(rhs + o, drh, n);
+          if (db1 != 0) {
+            acc(db + H4 + oj, dar, n);
+            acc(db1 + oj, daz, n);
+            acc(db1 + H4 + oj, dar, n);
+            acc(db1 + 2 * H4 + oj, drh, n);
+          }
+        }
+      }
+    }
+    if (resetAfter) {
+      memory.fill(dhP, 0, BH4);
+      gemmP(Bs, H, 2 * H, xps, G, 1, Ut, G, dhP, H);
+      gemmP(Bs, H, H, rhs, H, 1, Ut + (<usize>(2 * H) << 5), G, dhP, H);
+      addMasked(Bs * H, dhN, dhP, mask);
+    } else {
+      // dResetHidden = dah · U_hᵀ
+      memory.fill(dRH, 0, BH4);
+      gemmP(Bs, H, H, xps + 2 * H4, G, 1, Ut + (<usize>(2 * H) << 5), G, dRH, H);
+      const hms = stepPtr(HM, s, SB, H);
+      for (let b = 0; b < Bs; b++) {
+        const px = xps + (<usize>(b * G) << 2);
+        const row = <usize>(b * H) << 2;
+        for (let j = 0; j + 4 <= H; j += 4) {
+          const n = 4; // full vectors: the partial-load branches fold away
+          const oj = <usize>j << 2;
+          const r = ld(px + H4 + oj, n);
+          const drh = ld(dRH + row + oj, n);
+          const dar = f32x4.mul(f32x4.mul(drh, ld(hms + row + oj, n)), dactV(ract, r));
+          st(px + H4 + oj, dar, n);
+          st(dRH + row + oj, f32x4.mul(drh, r), n);
+          acc(db != 0 ? db + H4 + oj : 0, dar, n);
+        }
+        for (let j = H & ~3; j < H; j += 4) {
+          const n = H - j;
+          const oj = <usize>j << 2;
+          const r = ld(px + H4 + oj, n);
+          const drh = ld(dRH + row + oj, n);
+          const dar = f32x4.mul(f32x4.mul(drh, ld(hms + row + oj, n)), dactV(ract, r));
+          st(px + H4 + oj, dar, n);
+          st(dRH + row + oj, f32x4.mul(drh, r), n);
+          acc(db != 0 ? db + H4 + oj : 0, dar, n);
+        }
+      }
+      gemmP(Bs, H, 2 * H, xps, G, 1, Ut, G, dRH, H);
+      addMasked(Bs * H, dhN, dRH, mask);
+    }
+  }
+}
+
+export function gruForward(Bs: i32, SB: i32, T: i32, H: i32, U: usize, Uh: usize, brec: usize, resetAfter: i32, h0: usize, mask: usize, act: i32, ract: i32, XP: usize, RH: usize, RP: usize, out: usize, HM: usize, tmp: usize): void {
+  // a specialised copy for the default activations, where the activation dispatch folds away
+  if (act == TANH && ract == SIGMOID) gruForwardImpl(Bs, SB, T, H, U, Uh, brec, resetAfter, h0, mask, TANH, SIGMOID, XP, RH, RP, out, HM, tmp);
+  else gruForwardImpl(Bs, SB, T, H, U, Uh, brec, resetAfter, h0, mask, act, ract, XP, RH, RP, out, HM, tmp);
+}
+
+export function gruBackward(Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, resetAfter: i32, h0: usize, mask: usize, act: i32, ract: i32, XP: usize, RH: usize, out: usize, HM: usize, dOut: usize, dhN: usize, dhP: usize, dRH: usize, db: usize): void {
+  // a specialised copy for the default activations, where the activation dispatch folds away
+  if (act == TANH && ract == SIGMOID) gruBackwardImpl(Bs, SB, T, H, Ut, resetAfter, h0, mask, TANH, SIGMOID, XP, RH, out, HM, dOut, dhN, dhP, dRH, db);
+  else gruBackwardImpl(Bs, SB, T, H, Ut, resetAfter, h0, mask, act, ract, XP, RH, out, HM, dOut, dhN, dhP, dRH, db);
+}

@@ -1,0 +1,160 @@
+// LSTM: fused forward and backward time loops, gates i|f|c|o (Keras order).
+// Dimensions: T time, SB full batch (the step stride), Bs rows of this batch slice, H units,
+// G gates (G = 4H). Buffers are time-major [T, SB, ·], pointers already offset to the slice.
+
+import { ld, st } from '../simd';
+import { SIGMOID, TANH, actV, dactV } from '../activations';
+import { gemmP } from '../gemm-packed';
+import { acc, addMasked, recurrentInput, stepPtr } from './common';
+
+// LSTM: Z [T,SB,4H] holds x·W + b and becomes the activated gates i|f|c̃|o (training);
+// Cs [T,SB,H] cell states; AC [T,SB,H] act(c) (training) | 0; out [T,SB,H].
+// @ts-ignore: decorator
+@inline function lstmForwardImpl(
+  Bs: i32, SB: i32, T: i32, H: i32, U: usize, h0: usize, c0: usize, mask: usize, act: i32, ract: i32,
+  Z: usize, Cs: usize, AC: usize, out: usize, HM: usize, tmp: usize,
+): void {
+  const G = 4 * H;
+  const H4 = <usize>H << 2;
+  for (let s = 0; s < T; s++) {
+    const hm = recurrentInput(Bs, SB, H, s, h0, out, mask, HM, tmp);
+    const zs = stepPtr(Z, s, SB, G);
+    gemmP(Bs, G, H, hm, H, 1, U, H, zs, G);
+    const cps = s == 0 ? c0 : stepPtr(Cs, s - 1, SB, H);
+    const cs = stepPtr(Cs, s, SB, H);
+    const os = stepPtr(out, s, SB, H);
+    const acs = AC != 0 ? stepPtr(AC, s, SB, H) : 0;
+    for (let b = 0; b < Bs; b++) {
+      const pz = zs + (<usize>(b * G) << 2);
+      const row = <usize>(b * H) << 2;
+      for (let j = 0; j + 4 <= H; j += 4) {
+        const n = 4; // full vectors: the partial-load branches fold away
+        const o = row + (<usize>j << 2);
+        const pi = pz + (<usize>j << 2);
+        const i = actV(ract, ld(pi, n));
+        const f = actV(ract, ld(pi + H4, n));
+        const g = actV(act, ld(pi + 2 * H4, n));
+        const og = actV(ract, ld(pi + 3 * H4, n));
+        const c = f32x4.add(f32x4.mul(f, ld(cps + o, n)), f32x4.mul(i, g));
+        const ac = actV(act, c);
+        st(cs + o, c, n);
+        st(os + o, f32x4.mul(og, ac), n);
+        if (acs != 0) {
+          st(acs + o, ac, n);
+          st(pi, i, n);
+          st(pi + H4, f, n);
+          st(pi + 2 * H4, g, n);
+          st(pi + 3 * H4, og, n);
+        }
+      }
+      for (let j = H & ~3; j < H; j += 4) {
+        const n = H - j;
+        const o = row + (<usize>j << 2);
+        const pi = pz + (<usize>j << 2);
+        const i = actV(ract, ld(pi, n));
+        const f = actV(ract, ld(pi + H4, n));
+        const g = actV(act, ld(pi + 2 * H4, n));
+        const og = actV(ract, ld(pi + 3 * H4, n));
+        const c = f32x4.add(f32x4.mul(f, ld(cps + o, n)), f32x4.mul(i, g));
+        const ac = actV(act, c);
+        st(cs + o, c, n);
+        st(os + o, f32x4.mul(og, ac), n);
+        if (acs != 0) {
+          st(acs + o, ac, n);
+          st(pi, i, n);
+          st(pi + H4, f, n);
+          st(pi + 2 * H4, g, n);
+          st(pi + 3 * H4, og, n);
+        }
+      }
+    }
+  }
+}
+
+/** Z (gates) ← dZ. dhN, dcN [SB,H]: in dhLast/dcLast (zeros), out dh0/dc0. Ut [4H,H]. */
+// @ts-ignore: decorator
+@inline function lstmBackwardImpl(
+  Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, c0: usize, mask: usize, act: i32, ract: i32,
+  Z: usize, Cs: usize, AC: usize, dOut: usize, dhN: usize, dcN: usize, dhP: usize, db: usize,
+): void {
+  const G = 4 * H;
+  const H4 = <usize>H << 2;
+  for (let s = T - 1; s >= 0; s--) {
+    const zs = stepPtr(Z, s, SB, G);
+    const cps = s == 0 ? c0 : stepPtr(Cs, s - 1, SB, H);
+    const acs = stepPtr(AC, s, SB, H);
+    const dos = dOut != 0 ? stepPtr(dOut, s, SB, H) : 0;
+    for (let b = 0; b < Bs; b++) {
+      const pz = zs + (<usize>(b * G) << 2);
+      const row = <usize>(b * H) << 2;
+      for (let j = 0; j + 4 <= H; j += 4) {
+        const n = 4; // full vectors: the partial-load branches fold away
+        const o = row + (<usize>j << 2);
+        const pi = pz + (<usize>j << 2);
+        let dh = ld(dhN + o, n);
+        if (dos != 0) dh = f32x4.add(dh, ld(dos + o, n));
+        const i = ld(pi, n), f = ld(pi + H4, n), g = ld(pi + 2 * H4, n), og = ld(pi + 3 * H4, n);
+        const ac = ld(acs + o, n);
+        const dc = f32x4.add(ld(dcN + o, n), f32x4.mul(f32x4.mul(dh, og), dactV(act, ac)));
+        const dzi = f32x4.mul(f32x4.mul(dc, g), dactV(ract, i));
+        const dzf = f32x4.mul(f32x4.mul(dc, ld(cps + o, n)), dactV(ract, f));
+        const dzc = f32x4.mul(f32x4.mul(dc, i), dactV(act, g));
+        const dzo = f32x4.mul(f32x4.mul(dh, ac), dactV(ract, og));
+        st(pi, dzi, n);
+        st(pi + H4, dzf, n);
+        st(pi + 2 * H4, dzc, n);
+        st(pi + 3 * H4, dzo, n);
+        if (db != 0) {
+          const pd = db + (<usize>j << 2);
+          acc(pd, dzi, n);
+          acc(pd + H4, dzf, n);
+          acc(pd + 2 * H4, dzc, n);
+          acc(pd + 3 * H4, dzo, n);
+        }
+        st(dcN + o, f32x4.mul(dc, f), n);
+      }
+      for (let j = H & ~3; j < H; j += 4) {
+        const n = H - j;
+        const o = row + (<usize>j << 2);
+        const pi = pz + (<usize>j << 2);
+        let dh = ld(dhN + o, n);
+        if (dos != 0) dh = f32x4.add(dh, ld(dos + o, n));
+        const i = ld(pi, n), f = ld(pi + H4, n), g = ld(pi + 2 * H4, n), og = ld(pi + 3 * H4, n);
+        const ac = ld(acs + o, n);
+        const dc = f32x4.add(ld(dcN + o, n), f32x4.mul(f32x4.mul(dh, og), dactV(act, ac)));
+        const dzi = f32x4.mul(f32x4.mul(dc, g), dactV(ract, i));
+        const dzf = f32x4.mul(f32x4.mul(dc, ld(cps + o, n)), dactV(ract, f));
+        const dzc = f32x4.mul(f32x4.mul(dc, i), dactV(act, g));
+        const dzo = f32x4.mul(f32x4.mul(dh, ac), dactV(ract, og));
+        st(pi, dzi, n);
+        st(pi + H4, dzf, n);
+        st(pi + 2 * H4, dzc, n);
+        st(pi + 3 * H4, dzo, n);
+        if (db != 0) {
+          const pd = db + (<usize>j << 2);
+          acc(pd, dzi, n);
+          acc(pd + H4, dzf, n);
+          acc(pd + 2 * H4, dzc, n);
+          acc(pd + 3 * H4, dzo, n);
+        }
+        st(dcN + o, f32x4.mul(dc, f), n);
+      }
+    }
+    memory.fill(dhP, 0, <usize>(Bs * H) << 2);
+    gemmP(Bs, H, G, zs, G, 1, Ut, G, dhP, H);
+    memory.fill(dhN, 0, <usize>(Bs * H) << 2);
+    addMasked(Bs * H, dhN, dhP, mask);
+  }
+}
+
+export function lstmForward(Bs: i32, SB: i32, T: i32, H: i32, U: usize, h0: usize, c0: usize, mask: usize, act: i32, ract: i32, Z: usize, Cs: usize, AC: usize, out: usize, HM: usize, tmp: usize): void {
+  // a specialised copy for the default activations, where the activation dispatch folds away
+  if (act == TANH && ract == SIGMOID) lstmForwardImpl(Bs, SB, T, H, U, h0, c0, mask, TANH, SIGMOID, Z, Cs, AC, out, HM, tmp);
+  else lstmForwardImpl(Bs, SB, T, H, U, h0, c0, mask, act, ract, Z, Cs, AC, out, HM, tmp);
+}
+
+export function lstmBackward(Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, c0: usize, mask: usize, act: i32, ract: i32, Z: usize, Cs: usize, AC: usize, dOut: usize, dhN: usize, dcN: usize, dhP: usize, db: usize): void {
+  // a specialised copy for the default activations, where the activation dispatch folds away
+  if (act == TANH && ract == SIGMOID) lstmBackwardImpl(Bs, SB, T, H, Ut, c0, mask, TANH, SIGMOID, Z, Cs, AC, dOut, dhN, dcN, dhP, db);
+  else lstmBackwardImpl(Bs, SB, T, H, Ut, c0, mask, act, ract, Z, Cs, AC, dOut, dhN, dcN, dhP, db);
+}

@@ -1,0 +1,83 @@
+// SimpleRNN: fused forward and backward time loops (h_s = act(A_s + hm·U)).
+// Dimensions: T time, SB full batch (the step stride), Bs rows of this batch slice, H units,
+// G gates (G = H). Buffers are time-major [T, SB, ·], pointers already offset to the slice.
+
+import { ld, st } from '../simd';
+import { TANH, actV, dactV } from '../activations';
+import { gemmP } from '../gemm-packed';
+import { acc, addMasked, recurrentInput, stepPtr } from './common';
+
+// SimpleRNN: A [T,SB,H] holds x·W + b; out [T,SB,H] = h.
+// @ts-ignore: decorator
+@inline function simpleRnnForwardImpl(
+  Bs: i32, SB: i32, T: i32, H: i32, U: usize, h0: usize, mask: usize, act: i32, A: usize, out: usize, HM: usize, tmp: usize,
+): void {
+  for (let s = 0; s < T; s++) {
+    const hm = recurrentInput(Bs, SB, H, s, h0, out, mask, HM, tmp);
+    const as = stepPtr(A, s, SB, H);
+    gemmP(Bs, H, H, hm, H, 1, U, H, as, H);
+    const os = stepPtr(out, s, SB, H);
+    for (let b = 0; b < Bs; b++) {
+      const pa = as + (<usize>(b * H) << 2);
+      const po = os + (<usize>(b * H) << 2);
+      for (let j = 0; j + 4 <= H; j += 4) {
+        const n = 4; // full vectors: the partial-load branches fold away
+        const o = <usize>j << 2;
+        st(po + o, actV(act, ld(pa + o, n)), n);
+      }
+      for (let j = H & ~3; j < H; j += 4) {
+        const n = H - j;
+        const o = <usize>j << 2;
+        st(po + o, actV(act, ld(pa + o, n)), n);
+      }
+    }
+  }
+}
+
+/** A ← dA. dOut [T,SB,H] | 0; dhN [SB,H]: in dhLast (zeros), out dh0; dhP scratch; Ut = Uᵀ [H,H]. */
+// @ts-ignore: decorator
+@inline function simpleRnnBackwardImpl(
+  Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, mask: usize, act: i32, A: usize, out: usize, dOut: usize, dhN: usize, dhP: usize, db: usize,
+): void {
+  for (let s = T - 1; s >= 0; s--) {
+    const as = stepPtr(A, s, SB, H);
+    const os = stepPtr(out, s, SB, H);
+    for (let b = 0; b < Bs; b++) {
+      const row = <usize>(b * H) << 2;
+      for (let j = 0; j + 4 <= H; j += 4) {
+        const n = 4; // full vectors: the partial-load branches fold away
+        const o = row + (<usize>j << 2);
+        let dh = ld(dhN + o, n);
+        if (dOut != 0) dh = f32x4.add(dh, ld(stepPtr(dOut, s, SB, H) + o, n));
+        const da = f32x4.mul(dh, dactV(act, ld(os + o, n)));
+        st(as + o, da, n);
+        acc(db != 0 ? db + (<usize>j << 2) : 0, da, n);
+      }
+      for (let j = H & ~3; j < H; j += 4) {
+        const n = H - j;
+        const o = row + (<usize>j << 2);
+        let dh = ld(dhN + o, n);
+        if (dOut != 0) dh = f32x4.add(dh, ld(stepPtr(dOut, s, SB, H) + o, n));
+        const da = f32x4.mul(dh, dactV(act, ld(os + o, n)));
+        st(as + o, da, n);
+        acc(db != 0 ? db + (<usize>j << 2) : 0, da, n);
+      }
+    }
+    memory.fill(dhP, 0, <usize>(Bs * H) << 2);
+    gemmP(Bs, H, H, as, H, 1, Ut, H, dhP, H);
+    memory.fill(dhN, 0, <usize>(Bs * H) << 2);
+    addMasked(Bs * H, dhN, dhP, mask);
+  }
+}
+
+export function simpleRnnForward(Bs: i32, SB: i32, T: i32, H: i32, U: usize, h0: usize, mask: usize, act: i32, A: usize, out: usize, HM: usize, tmp: usize): void {
+  // a specialised copy for the default activations, where the activation dispatch folds away
+  if (act == TANH) simpleRnnForwardImpl(Bs, SB, T, H, U, h0, mask, TANH, A, out, HM, tmp);
+  else simpleRnnForwardImpl(Bs, SB, T, H, U, h0, mask, act, A, out, HM, tmp);
+}
+
+export function simpleRnnBackward(Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, mask: usize, act: i32, A: usize, out: usize, dOut: usize, dhN: usize, dhP: usize, db: usize): void {
+  // a specialised copy for the default activations, where the activation dispatch folds away
+  if (act == TANH) simpleRnnBackwardImpl(Bs, SB, T, H, Ut, mask, TANH, A, out, dOut, dhN, dhP, db);
+  else simpleRnnBackwardImpl(Bs, SB, T, H, Ut, mask, act, A, out, dOut, dhN, dhP, db);
+}

@@ -1,0 +1,27 @@
+/**
+ * Embedding glue on the wasm backend: row gather and scatter-add of the gradient.
+ * Dimensions: N ids, E embedding width, V vocabulary; table / dTable [V, E], ids [N], out / dOut [N, E].
+ */
+import type { WasmRuntime } from './runtime.js';
+
+export function embeddingForward(rt: WasmRuntime, ids: Int32Array, table: Float32Array, N: number, E: number): Float32Array {
+  const pt = rt.put(table);
+  const pi = rt.alloc(N * 4);
+  new Int32Array(rt.memory.buffer, pi, N).set(ids);
+  const po = rt.alloc(N * E * 4);
+  rt.exports.embeddingGather(po, pt, pi, N, E);
+  const out = rt.copyOut(po, N * E);
+  rt.releaseAll([pt, pi, po]);
+  return out;
+}
+
+export function embeddingBackward(rt: WasmRuntime, ids: Int32Array, dOut: Float32Array, N: number, E: number, V: number): Float32Array {
+  const pd = rt.zeros(V * E);
+  const pi = rt.alloc(N * 4);
+  new Int32Array(rt.memory.buffer, pi, N).set(ids);
+  const po = rt.put(dOut);
+  rt.exports.embeddingScatter(pd, pi, po, N, E);
+  const dTable = rt.copyOut(pd, V * E);
+  rt.releaseAll([pd, pi, po]);
+  return dTable;
+}

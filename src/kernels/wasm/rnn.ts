@@ -1,0 +1,269 @@
+/**
+ * Recurrent layer glue on the wasm backend (SimpleRNN, LSTM, GRU): lays the
+ * inputs out time-major in the arena, runs the input projection as one GEMM,
+ * dispatches the fused time loops (assembly/rnn/) on batch slices across the
+ * threads, and does the weight / input gradients as large GEMMs. A training
+ * forward keeps its cache in the arena until the matching backward (or until
+ * the cache object is garbage-collected).
+ * Dimensions: B batch, T time, D input features, H units, G gates (H, 4H for
+ * LSTM, 3H for GRU); sequence buffers in the arena are time-major [T, B, F].
+ */
+import type { KernelCache, RnnBackwardArgs, RnnBackwardResult, RnnForwardArgs, RnnForwardResult } from '../kernels.js';
+import { actCode } from './activations.js';
+import type { Task, WasmRuntime } from './runtime.js';
+
+export type RnnKind = 'simpleRNN' | 'lstm' | 'gru';
+
+interface WasmCache extends KernelCache {
+  kind: RnnKind;
+  B: number;
+  T: number;
+  D: number;
+  H: number;
+  G: number;
+  goBackwards: boolean;
+  act: number;
+  ract: number;
+  resetAfter: boolean;
+  hasBias: boolean;
+  biasLen: number;
+  ptr: Record<string, number>; // arena offsets (0 = absent)
+  released: boolean;
+}
+
+/** Degenerate shapes (B, T or H = 0): nothing to compute; states pass straight through. */
+interface EmptyCache extends KernelCache {
+  empty: true;
+  args: RnnForwardArgs;
+  G: number;
+  biasLen: number;
+}
+
+function emptyForward(kind: RnnKind, args: RnnForwardArgs): RnnForwardResult {
+  const { B, T, D, H } = args;
+  const G = (kind === 'lstm' ? 4 : kind === 'gru' ? 3 : 1) * H;
+  const hLast = args.h0 ? args.h0.slice() : new Float32Array(B * H);
+  const cLast = kind === 'lstm' ? (args.c0 ? args.c0.slice() : new Float32Array(B * H)) : null;
+  const cache: EmptyCache = { kind, empty: true, args, G, biasLen: args.bias ? args.bias.length : 0 };
+  void D;
+  return { output: new Float32Array(B * T * H), hLast, cLast, cache: args.training ? cache : null };
+}
+
+function emptyBackward(c: EmptyCache, dhLast: Float32Array | null, dcLast: Float32Array | null): RnnBackwardResult {
+  const { B, T, D, H, bias } = c.args;
+  return {
+    dx: new Float32Array(B * T * D),
+    dKernel: new Float32Array(D * c.G),
+    dRecurrentKernel: new Float32Array(H * c.G),
+    dBias: bias ? new Float32Array(c.biasLen) : null,
+    dh0: dhLast ? dhLast.slice() : new Float32Array(B * H),
+    dc0: c.kind === 'lstm' ? (dcLast ? dcLast.slice() : new Float32Array(B * H)) : null,
+  };
+}
+
+/** The forward / backward entry points of one runtime, shared by the three layer kinds. */
+export interface RnnGlue {
+  forward(kind: RnnKind, args: RnnForwardArgs): RnnForwardResult;
+  backward(kind: RnnKind, args: RnnBackwardArgs): RnnBackwardResult;
+}
+
+export function createRnnGlue(rt: WasmRuntime): RnnGlue {
+  const ex = rt.exports;
+  const registry = new FinalizationRegistry<number[]>((offs) => rt.releaseAll(offs));
+
+  function releaseCache(c: WasmCache): void {
+    if (c.released) return;
+    c.released = true;
+    registry.unregister(c);
+    rt.releaseAll(Object.values(c.ptr));
+  }
+
+  /** Batch slices [b0, b1) for the threads. */
+  function batchSlices(B: number): [number, number][] {
+    const n = rt.slices(B);
+    const out: [number, number][] = [];
+    for (let k = 0; k < n; k++) out.push([Math.floor((k * B) / n), Math.floor(((k + 1) * B) / n)]);
+    return out;
+  }
+
+  function rnnForward(kind: RnnKind, args: RnnForwardArgs): RnnForwardResult {
+    const { B, T, D, H, goBackwards, training } = args;
+    if (B === 0 || T === 0 || H === 0) return emptyForward(kind, args);
+    const G = kind === 'lstm' ? 4 * H : kind === 'gru' ? 3 * H : H;
+    const resetAfter = kind === 'gru' ? (args.resetAfter ?? true) : false;
+    const act = actCode(args.activation, 'activation');
+    const ract = kind === 'simpleRNN' ? 0 : actCode(args.recurrentActivation, 'recurrent');
+    const biasLen = kind === 'gru' && resetAfter ? 2 * G : G;
+    if (args.bias && args.bias.length !== biasLen) throw new Error(`wasm ${kind}: bias has length ${args.bias.length}, expected ${biasLen}`);
+    const TB = B * T;
+    // Every sequence buffer is time-major [T, B, F] in processing order.
+    const p: Record<string, number> = {};
+    const temps: number[] = [];
+    const raw = rt.put(args.x);
+    temps.push(raw);
+    p.xs = rt.alloc(TB * D * 4);
+    rt.toTimeMajor(p.xs, raw, B, T, D, goBackwards);
+    p.W = rt.put(args.kernel);
+    p.U = rt.put(args.recurrentKernel);
+    p.bias = args.bias ? rt.put(args.bias) : 0;
+    p.h0 = args.h0 ? rt.put(args.h0) : rt.zeros(B * H);
+    p.mask = args.recurrentMask ? rt.put(args.recurrentMask) : 0;
+    p.out = rt.alloc(TB * H * 4);
+    p.HM = training ? rt.alloc(TB * H * 4) : 0;
+    const tmp = rt.alloc(B * H * 4);
+    temps.push(tmp);
+    // input projection of every step: P = xs·W + b  ([T·B, G])
+    p.P = rt.alloc(TB * G * 4);
+    rt.gemm(TB, G, D, p.xs, D, 1, p.W, G, 1, p.P, G, { bias: p.bias });
+    // the recurrent kernel, packed once for all steps (GRU without resetAfter: z|r and h columns apart)
+    if (kind === 'gru' && !resetAfter) {
+      temps.push((p.Up = rt.pack(p.U, H, 2 * H, G, 1)));
+      temps.push((p.Uh = rt.pack(p.U + 2 * H * 4, H, H, G, 1)));
+    } else temps.push((p.Up = rt.pack(p.U, H, G, G, 1)));
+    if (kind === 'lstm') {
+      p.c0 = args.c0 ? rt.put(args.c0) : rt.zeros(B * H);
+      p.Cs = rt.alloc(TB * H * 4);
+      p.AC = training ? rt.alloc(TB * H * 4) : 0;
+    } else if (kind === 'gru') {
+      p.RH = training ? rt.alloc(TB * H * 4) : 0;
+      temps.push((p.RP = rt.alloc(B * G * 4)));
+    }
+    const tasks: Task[] = batchSlices(B).map(([b0, b1]) => {
+      const o = (f: number): number => b0 * f * 4;
+      const Bs = b1 - b0;
+      const mask = p.mask ? p.mask + o(H) : 0;
+      const HM = p.HM ? p.HM + o(H) : 0;
+      if (kind === 'simpleRNN') {
+        return { fn: 'simpleRnnForward', args: [Bs, B, T, H, p.Up, p.h0 + o(H), mask, act, p.P + o(G), p.out + o(H), HM, tmp + o(H)] };
+      }
+      if (kind === 'lstm') {
+        return {
+          fn: 'lstmForward',
+          args: [Bs, B, T, H, p.Up, p.h0 + o(H), p.c0 + o(H), mask, act, ract, p.P + o(G), p.Cs + o(H), p.AC ? p.AC + o(H) : 0,
+            p.out + o(H), HM, tmp + o(H)],
+        };
+      }
+      const brec = resetAfter && p.bias ? p.bias + G * 4 : 0;
+      return {
+        fn: 'gruForward',
+        args: [Bs, B, T, H, p.Up, p.Uh ?? 0, brec, resetAfter ? 1 : 0, p.h0 + o(H), mask, act, ract, p.P + o(G), p.RH ? p.RH + o(H) : 0,
+          p.RP + o(G), p.out + o(H), HM, tmp + o(H)],
+      };
+    });
+    rt.run(tasks);
+    p.RP = p.Up = p.Uh = 0;
+    rt.releaseAll(temps);
+
+    const outBT = rt.alloc(TB * H * 4);
+    rt.fromTimeMajor(outBT, p.out, B, T, H, false);
+    const output = rt.copyOut(outBT, TB * H);
+    rt.release(outBT);
+    const hLast = rt.copyOut(p.out + (T - 1) * B * H * 4, B * H);
+    const cLast = kind === 'lstm' ? rt.copyOut(p.Cs + (T - 1) * B * H * 4, B * H) : null;
+    if (!training) {
+      rt.releaseAll(Object.values(p));
+      return { output, hLast, cLast, cache: null };
+    }
+    const cache: WasmCache = {
+      kind,
+      B, T, D, H, G,
+      goBackwards,
+      act,
+      ract,
+      resetAfter,
+      hasBias: !!args.bias,
+      biasLen,
+      ptr: p,
+      released: false,
+    };
+    registry.register(cache, Object.values(p), cache);
+    return { output, hLast, cLast, cache };
+  }
+
+  function rnnBackward(kind: RnnKind, { cache: anyCache, dOutput, dhLast, dcLast }: RnnBackwardArgs): RnnBackwardResult {
+    if ((anyCache as { empty?: boolean }).empty) return emptyBackward(anyCache as unknown as EmptyCache, dhLast, dcLast ?? null);
+    const c = anyCache as WasmCache;
+    if (!c || c.kind !== kind || !c.ptr) throw new Error(`wasm ${kind}Backward: got a ${anyCache?.kind} cache (not from this backend's ${kind} forward)`);
+    if (c.released) throw new Error(`wasm ${kind}Backward: this cache was already consumed by a backward pass (each forward allows one backward)`);
+    const { B, T, D, H, G } = c;
+    const p = c.ptr;
+    const TB = B * T;
+    const temps: number[] = [];
+    const t = (off: number): number => {
+      temps.push(off);
+      return off;
+    };
+    try {
+      const Ut = t(rt.pack(p.U, G, H, 1, G)); // Uᵀ [G, H], packed
+      let dOut = 0;
+      if (dOutput) {
+        const raw = t(rt.put(dOutput));
+        dOut = t(rt.alloc(TB * H * 4));
+        rt.toTimeMajor(dOut, raw, B, T, H, false);
+      }
+      const dhN = t(dhLast ? rt.put(dhLast) : rt.zeros(B * H));
+      const dcN = kind === 'lstm' ? t(dcLast ? rt.put(dcLast) : rt.zeros(B * H)) : 0;
+      const dhP = t(rt.alloc(B * H * 4));
+      const dRH = kind === 'gru' ? t(rt.alloc(B * H * 4)) : 0;
+      const slices = batchSlices(B);
+      // bias gradient: accumulated during the time loop, one partial per slice
+      const dbs = c.hasBias ? slices.map(() => t(rt.zeros(c.biasLen))) : [];
+      // 1. through time, per batch slice: P (activations) becomes dP, the gradient of the input projection
+      const tasks: Task[] = slices.map(([b0, b1], k) => {
+        const o = (f: number): number => b0 * f * 4;
+        const Bs = b1 - b0;
+        const mask = p.mask ? p.mask + o(H) : 0;
+        const dO = dOut ? dOut + o(H) : 0;
+        const db = c.hasBias ? dbs[k] : 0;
+        if (kind === 'simpleRNN') {
+          return { fn: 'simpleRnnBackward', args: [Bs, B, T, H, Ut, mask, c.act, p.P + o(G), p.out + o(H), dO, dhN + o(H), dhP + o(H), db] };
+        }
+        if (kind === 'lstm') {
+          return {
+            fn: 'lstmBackward',
+            args: [Bs, B, T, H, Ut, p.c0 + o(H), mask, c.act, c.ract, p.P + o(G), p.Cs + o(H), p.AC + o(H), dO, dhN + o(H), dcN + o(H), dhP + o(H), db],
+          };
+        }
+        return {
+          fn: 'gruBackward',
+          args: [Bs, B, T, H, Ut, c.resetAfter ? 1 : 0, p.h0 + o(H), mask, c.act, c.ract, p.P + o(G), p.RH + o(H), p.out + o(H), p.HM + o(H),
+            dO, dhN + o(H), dhP + o(H), dRH + o(H), db],
+        };
+      });
+      rt.run(tasks);
+      // 2. weight and input gradients as large GEMMs over all T·B rows
+      const dW = t(rt.zeros(D * G));
+      const dU = t(rt.zeros(H * G));
+      const db = c.hasBias ? dbs[0] : 0;
+      for (let k = 1; k < dbs.length; k++) ex.addInto(db, dbs[k], c.biasLen);
+      if (kind === 'gru') {
+        const H2 = 2 * H;
+        rt.gemm(D, G, TB, p.xs, 1, D, p.P, G, 1, dW, G);
+        rt.gemm(H, H2, TB, p.HM, 1, H, p.P, G, 1, dU, G);
+        if (c.resetAfter) rt.gemm(H, H, TB, p.HM, 1, H, p.RH, H, 1, dU + H2 * 4, G);
+        else rt.gemm(H, H, TB, p.RH, 1, H, p.P + H2 * 4, G, 1, dU + H2 * 4, G);
+      } else {
+        const dZp = t(rt.pack(p.P, TB, G, G, 1)); // packed once for both weight gradients
+        rt.gemmPacked(D, G, TB, p.xs, 1, D, dZp, TB, dW, G);
+        rt.gemmPacked(H, G, TB, p.HM, 1, H, dZp, TB, dU, G);
+      }
+      const dxs = t(rt.alloc(TB * D * 4));
+      rt.gemm(TB, D, G, p.P, G, 1, p.W, 1, G, dxs, D, { bias: 0 }); // dZ·Wᵀ
+      const dxBT = t(rt.alloc(TB * D * 4));
+      rt.fromTimeMajor(dxBT, dxs, B, T, D, c.goBackwards);
+      return {
+        dx: rt.copyOut(dxBT, TB * D),
+        dKernel: rt.copyOut(dW, D * G),
+        dRecurrentKernel: rt.copyOut(dU, H * G),
+        dBias: db ? rt.copyOut(db, c.biasLen) : null,
+        dh0: rt.copyOut(dhN, B * H),
+        dc0: kind === 'lstm' ? rt.copyOut(dcN, B * H) : null,
+      };
+    } finally {
+      rt.releaseAll(temps);
+      releaseCache(c);
+    }
+  }
+
+  return { forward: rnnForward, backward: rnnBackward };
+}
