@@ -63,6 +63,25 @@ export interface RnnForwardArgs {
   resetAfter?: boolean;
   /** Keep what backward needs. False for inference. */
   training: boolean;
+  /**
+   * The input projection x·kernel + input bias, precomputed, given as rows to
+   * gather: step (b, t) uses row ids[b·T + t] of table (e.g. an embedding table
+   * projected once: E·kernel + input bias, gathered by the token ids; a dense
+   * [B, T, G·H] projection is the table with ids 0 … B·T−1). Ids must already
+   * be range-checked. Inference only: a kernel throws when it is given with
+   * training = true. When given, the kernel does not read `x` or `kernel` and
+   * does not add the input bias again. The input bias is: the whole bias for
+   * SimpleRNN and LSTM; bias row 0 for GRU resetAfter (row 1, the recurrent
+   * bias, is still added in the recurrent part); the whole [3H] bias for GRU
+   * without resetAfter.
+   */
+  inputProjection?: InputProjection | null;
+}
+
+/** Precomputed input projection rows, see RnnForwardArgs.inputProjection. */
+export interface InputProjection {
+  table: Float32Array; // [rows, G·H]
+  ids: Int32Array; //     [B, T] row of table for each step
 }
 
 export interface RnnForwardResult {

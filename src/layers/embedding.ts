@@ -47,8 +47,14 @@ export class Embedding extends Layer {
     return [...inputShape, this.outputDim];
   }
 
-  /** Converts and range-checks ids; names the first offending id and its position. */
-  private toIds(x: Tensor): Int32Array {
+  /** The embedding table [inputDim, outputDim] (a live view of the weights). */
+  get table(): Float32Array {
+    return this.embeddings.value;
+  }
+
+  /** Checks the rank, converts and range-checks ids; names the first offending id and its position. */
+  toIds(x: Tensor): Int32Array {
+    expectRank(this, x.shape, [2], 'Embedding takes token ids of shape [batch, time]');
     const ids = x.data instanceof Int32Array ? x.data : new Int32Array(x.data.length);
     const T = x.shape[1] ?? 1;
     for (let i = 0; i < x.data.length; i++) {
@@ -64,7 +70,6 @@ export class Embedding extends Layer {
   }
 
   forward(x: Tensor, ctx: ForwardContext): Tensor {
-    expectRank(this, x.shape, [2], 'Embedding takes token ids of shape [batch, time]');
     const ids = this.toIds(x);
     if (ctx.training) this.lastIds = ids;
     const out = ctx.kernels.embeddingForward(ids, this.embeddings.value, ids.length, this.outputDim);

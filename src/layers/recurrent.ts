@@ -4,7 +4,7 @@
  * loop lives in the backend. Dropout follows Keras: one input mask [B, D]
  * and one recurrent mask [B, H] per batch, fixed across time steps, training only.
  */
-import type { ActivationName, KernelCache, RnnBackwardArgs, RnnBackwardResult, RnnForwardArgs, RnnForwardResult, Kernels } from '../kernels/kernels.js';
+import type { ActivationName, InputProjection, KernelCache, RnnBackwardArgs, RnnBackwardResult, RnnForwardArgs, RnnForwardResult, Kernels } from '../kernels/kernels.js';
 import { initialize, type InitializerConfig } from '../initializers/initializers.js';
 import { Random } from '../random.js';
 import { Tensor, formatShape } from '../tensor.js';
@@ -131,13 +131,7 @@ export abstract class RecurrentLayer extends Layer {
   run(x: Tensor, ctx: ForwardContext, initialState?: Tensor[]): RecurrentCallResult {
     expectRank(this, x.shape, [3], `${this.className} takes sequences of shape [batch, time, features]`);
     const [B, T, D] = x.shape;
-    const H = this.units;
     if (D !== this.kernel.shape[0]) throw new Error(`${this.name}: input has ${D} features, the layer was built for ${this.kernel.shape[0]}`);
-    const stateCount = this.kind === 'lstm' ? 2 : 1;
-    if (initialState && initialState.length !== stateCount) throw new Error(`${this.name}: initialState needs ${stateCount} tensor(s) of shape [${B}, ${H}], got ${initialState.length}`);
-    for (const s of initialState ?? []) {
-      if (s.shape.length !== 2 || s.shape[0] !== B || s.shape[1] !== H) throw new Error(`${this.name}: initial state has shape ${formatShape([...s.shape])}, expected [${B}, ${H}]`);
-    }
     let xd = x.data as Float32Array;
     let inputMask: Float32Array | null = null;
     if (ctx.training && this.dropout > 0) {
@@ -146,9 +140,57 @@ export abstract class RecurrentLayer extends Layer {
       for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let d = 0; d < D; d++) masked[(b * T + t) * D + d] = xd[(b * T + t) * D + d] * inputMask[b * D + d];
       xd = masked;
     }
+    return this.runKernel(ctx, B, T, { x: xd, inputMask }, initialState);
+  }
+
+  forward(x: Tensor, ctx: ForwardContext): Tensor {
+    return this.run(x, ctx).output;
+  }
+
+  /**
+   * The weights of the input projection x·kernel + input bias: kernel [D, G·H] and the
+   * input bias [G·H] (GRU resetAfter: bias row 0; otherwise the whole bias), null without bias.
+   */
+  inputProjectionWeights(): { kernel: Float32Array; bias: Float32Array | null; D: number; width: number } {
+    const width = this.gateCount * this.units;
+    return { kernel: this.kernel.value, bias: this.bias ? this.bias.value.subarray(0, width) : null, D: this.kernel.shape[0], width };
+  }
+
+  /**
+   * Inference `forward` from a precomputed input projection instead of x: step (b, t)
+   * uses row ids[b, t] of table [rows, G·H] as x·kernel + input bias (see
+   * `inputProjectionWeights`). A model uses it after an Embedding, with the embedding
+   * table projected once. Ids must already be range-checked.
+   */
+  forwardProjected(table: Float32Array, ids: Tensor, ctx: ForwardContext): Tensor {
+    if (ctx.training) throw new Error(`${this.name}: forwardProjected is for inference only (training must be false)`);
+    const width = this.gateCount * this.units;
+    if (ids.shape.length !== 2 || !(ids.data instanceof Int32Array)) throw new Error(`${this.name}: forwardProjected takes int32 ids of shape [batch, time], got ${formatShape([...ids.shape])}`);
+    if (table.length % width !== 0) throw new Error(`${this.name}: the projected table has length ${table.length}, not a multiple of ${width}`);
+    const [B, T] = ids.shape;
+    return this.runKernel(ctx, B, T, { projection: { table, ids: ids.data } }).output;
+  }
+
+  /** The kernel call shared by `run` and `forwardProjected`. */
+  private runKernel(
+    ctx: ForwardContext,
+    B: number,
+    T: number,
+    input: { x: Float32Array; inputMask: Float32Array | null } | { projection: InputProjection },
+    initialState?: Tensor[],
+  ): RecurrentCallResult {
+    const H = this.units;
+    const D = this.kernel.shape[0];
+    const stateCount = this.kind === 'lstm' ? 2 : 1;
+    if (initialState && initialState.length !== stateCount) throw new Error(`${this.name}: initialState needs ${stateCount} tensor(s) of shape [${B}, ${H}], got ${initialState.length}`);
+    for (const s of initialState ?? []) {
+      if (s.shape.length !== 2 || s.shape[0] !== B || s.shape[1] !== H) throw new Error(`${this.name}: initial state has shape ${formatShape([...s.shape])}, expected [${B}, ${H}]`);
+    }
     const recurrentMask = ctx.training && this.recurrentDropout > 0 ? dropoutMask(B * H, this.recurrentDropout, ctx.rng) : null;
+    const projected = 'projection' in input;
     const result = this.kernelForward(ctx.kernels, {
-      x: xd,
+      x: projected ? new Float32Array(0) : input.x,
+      inputProjection: projected ? input.projection : null,
       kernel: this.kernel.value,
       recurrentKernel: this.recurrentKernel.value,
       bias: this.bias?.value ?? null,
@@ -162,15 +204,11 @@ export abstract class RecurrentLayer extends Layer {
       training: ctx.training,
       ...this.extraArgs(),
     });
-    this.inFlight = ctx.training && result.cache ? { cache: result.cache, inputMask, B, T, D } : null;
+    this.inFlight = ctx.training && result.cache && !projected ? { cache: result.cache, inputMask: input.inputMask, B, T, D } : null;
     const output = this.returnSequences ? new Tensor(result.output, [B, T, H]) : new Tensor(result.hLast, [B, H]);
     const states = [new Tensor(result.hLast, [B, H])];
     if (result.cLast) states.push(new Tensor(result.cLast, [B, H]));
     return { output, states };
-  }
-
-  forward(x: Tensor, ctx: ForwardContext): Tensor {
-    return this.run(x, ctx).output;
   }
 
   /** Runs the layer with explicit options (initial state, training) and returns output and states. */

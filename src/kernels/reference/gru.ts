@@ -16,7 +16,7 @@
 import type { KernelCache, RnnBackwardArgs, RnnBackwardResult, RnnForwardArgs, RnnForwardResult } from '../kernels.js';
 import { activate, activationDerivative } from './activations.js';
 import { matmulAcc, matmulTransAAcc, matmulTransBAcc } from './matmul.js';
-import { addStep, applyMask, readStep, rowsOfBias, sumRowsInto, timeAt, writeStep } from './sequence.js';
+import { addStep, applyMask, checkInputProjection, inputStep, readStep, rowsOfBias, sumRowsInto, timeAt, writeStep } from './sequence.js';
 
 interface GruCache extends KernelCache {
   kind: 'gru';
@@ -37,18 +37,17 @@ function columnBlock(m: Float32Array, rows: number, H: number, g: number): Float
 }
 
 export function gruForward(args: RnnForwardArgs): RnnForwardResult {
-  const { x, kernel, recurrentKernel, bias, B, T, D, H, goBackwards, activation, recurrentActivation } = args;
+  const { recurrentKernel, bias, B, T, H, activation, recurrentActivation } = args;
   const resetAfter = args.resetAfter ?? true;
   const G = 3 * H;
+  checkInputProjection('gruForward', args, G);
   const output = new Float32Array(B * T * H); // [B, T, H]
   let h: Float32Array = args.h0 ? args.h0.slice() : new Float32Array(B * H);
   const cache: GruCache = { kind: 'gru', args, hPrev: [], hPrevMasked: [], pre: [], gates: [], recH: [], resetHidden: [] };
 
   for (let s = 0; s < T; s++) {
-    const xt = readStep(x, timeAt(s, T, goBackwards), B, T, D);
     const hm = applyMask(h, args.recurrentMask);
-    const xp = rowsOfBias(bias, B, G, 0); // [B, 3H]
-    matmulAcc(xp, xt, kernel, B, D, G);
+    const xp = inputStep(args, s, G, bias, 0); // [B, 3H] = x_t·W + input bias (row 0)
     const rp = resetAfter ? rowsOfBias(bias, B, G, 1) : new Float32Array(B * G); // [B, 3H]
     matmulAcc(rp, hm, recurrentKernel, B, H, G); // resetAfter=false only uses the z and r blocks of this
     const pre = new Float32Array(B * G);

@@ -13,7 +13,7 @@
 import type { KernelCache, RnnBackwardArgs, RnnBackwardResult, RnnForwardArgs, RnnForwardResult } from '../kernels.js';
 import { activate, activationDerivative } from './activations.js';
 import { matmulAcc, matmulTransAAcc, matmulTransBAcc } from './matmul.js';
-import { addStep, applyMask, readStep, rowsOfBias, sumRowsInto, timeAt, writeStep } from './sequence.js';
+import { addStep, applyMask, checkInputProjection, inputStep, readStep, sumRowsInto, timeAt, writeStep } from './sequence.js';
 
 interface LstmCache extends KernelCache {
   kind: 'lstm';
@@ -28,18 +28,17 @@ interface LstmCache extends KernelCache {
 }
 
 export function lstmForward(args: RnnForwardArgs): RnnForwardResult {
-  const { x, kernel, recurrentKernel, bias, B, T, D, H, goBackwards, activation, recurrentActivation } = args;
+  const { recurrentKernel, bias, B, T, H, activation, recurrentActivation } = args;
   const G = 4 * H;
+  checkInputProjection('lstmForward', args, G);
   const output = new Float32Array(B * T * H); // [B, T, H]
   let h: Float32Array = args.h0 ? args.h0.slice() : new Float32Array(B * H); // [B, H]
   let c: Float32Array = args.c0 ? args.c0.slice() : new Float32Array(B * H); // [B, H]
   const cache: LstmCache = { kind: 'lstm', args, hPrevMasked: [], cPrev: [], z: [], gates: [], c: [], actC: [] };
 
   for (let s = 0; s < T; s++) {
-    const xt = readStep(x, timeAt(s, T, goBackwards), B, T, D); // [B, D]
     const hm = applyMask(h, args.recurrentMask);
-    const z = rowsOfBias(bias, B, G); // [B, 4H]
-    matmulAcc(z, xt, kernel, B, D, G);
+    const z = inputStep(args, s, G, bias); // [B, 4H] = x_t·W + b
     matmulAcc(z, hm, recurrentKernel, B, H, G);
     const gates = new Float32Array(B * G);
     const cNew = new Float32Array(B * H);

@@ -2,6 +2,9 @@
  * Helpers shared by the reference RNN kernels: moving one time step between
  * a [B, T, F] sequence buffer and a [B, F] step buffer, and the step order.
  */
+import type { RnnForwardArgs } from '../kernels.js';
+import { matmulAcc } from './matmul.js';
+
 
 /** Time index consumed at processing step s (goBackwards reads the sequence last to first). */
 export function timeAt(s: number, T: number, goBackwards: boolean): number {
@@ -45,4 +48,34 @@ export function rowsOfBias(bias: Float32Array | null, B: number, width: number, 
 
 export function sumRowsInto(out: Float32Array, a: Float32Array, rows: number, width: number, offset = 0): void {
   for (let r = 0; r < rows; r++) for (let j = 0; j < width; j++) out[offset + j] += a[r * width + j];
+}
+
+/**
+ * The input projection of processing step s, [B, width] = x_t·kernel + input bias
+ * (`bias` row `row`), or the step's rows gathered from args.inputProjection when it is given.
+ */
+export function inputStep(args: RnnForwardArgs, s: number, width: number, bias: Float32Array | null, row = 0): Float32Array {
+  const { B, T, D } = args;
+  const t = timeAt(s, T, args.goBackwards);
+  if (args.inputProjection) {
+    const { table, ids } = args.inputProjection;
+    const out = new Float32Array(B * width);
+    for (let b = 0; b < B; b++) {
+      const row = ids[b * T + t];
+      out.set(table.subarray(row * width, (row + 1) * width), b * width);
+    }
+    return out;
+  }
+  const out = rowsOfBias(bias, B, width, row);
+  matmulAcc(out, readStep(args.x, t, B, T, D), args.kernel, B, D, width);
+  return out;
+}
+
+/** Throws when inputProjection is given with training (it has no gradient path to x and kernel). */
+export function checkInputProjection(name: string, args: RnnForwardArgs, width: number): void {
+  if (!args.inputProjection) return;
+  if (args.training) throw new Error(`${name}: inputProjection is for inference only (training must be false)`);
+  const { table, ids } = args.inputProjection;
+  if (ids.length !== args.B * args.T) throw new Error(`${name}: inputProjection has ${ids.length} ids, expected B·T = ${args.B * args.T}`);
+  if (table.length % width !== 0) throw new Error(`${name}: inputProjection table has length ${table.length}, not a multiple of G·H = ${width}`);
 }

@@ -8,7 +8,7 @@
 import type { KernelCache, RnnBackwardArgs, RnnBackwardResult, RnnForwardArgs, RnnForwardResult } from '../kernels.js';
 import { activate, activationDerivative } from './activations.js';
 import { matmulAcc, matmulTransAAcc, matmulTransBAcc } from './matmul.js';
-import { addStep, applyMask, readStep, rowsOfBias, sumRowsInto, timeAt, writeStep } from './sequence.js';
+import { addStep, applyMask, checkInputProjection, inputStep, readStep, sumRowsInto, timeAt, writeStep } from './sequence.js';
 
 interface SimpleRnnCache extends KernelCache {
   kind: 'simpleRNN';
@@ -19,15 +19,14 @@ interface SimpleRnnCache extends KernelCache {
 }
 
 export function simpleRnnForward(args: RnnForwardArgs): RnnForwardResult {
-  const { x, kernel, recurrentKernel, bias, B, T, D, H, goBackwards, activation } = args;
+  const { recurrentKernel, bias, B, T, H, activation } = args;
+  checkInputProjection('simpleRnnForward', args, H);
   const output = new Float32Array(B * T * H);
   let h: Float32Array = args.h0 ? args.h0.slice() : new Float32Array(B * H);
   const cache: SimpleRnnCache = { kind: 'simpleRNN', args, hPrevMasked: [], pre: [], h: [] };
   for (let s = 0; s < T; s++) {
-    const xt = readStep(x, timeAt(s, T, goBackwards), B, T, D);
     const hm = applyMask(h, args.recurrentMask);
-    const pre = rowsOfBias(bias, B, H);
-    matmulAcc(pre, xt, kernel, B, D, H);
+    const pre = inputStep(args, s, H, bias); // x_t·W + b
     matmulAcc(pre, hm, recurrentKernel, B, H, H);
     const hNew = new Float32Array(B * H);
     for (let k = 0; k < B * H; k++) hNew[k] = activate(activation, pre[k]);

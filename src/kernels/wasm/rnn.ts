@@ -96,14 +96,20 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     const biasLen = kind === 'gru' && resetAfter ? 2 * G : G;
     if (args.bias && args.bias.length !== biasLen) throw new Error(`wasm ${kind}: bias has length ${args.bias.length}, expected ${biasLen}`);
     const TB = B * T;
+    const proj = args.inputProjection ?? null;
+    if (proj && training) throw new Error(`wasm ${kind}: inputProjection is for inference only (training must be false)`);
+    if (proj && proj.ids.length !== TB) throw new Error(`wasm ${kind}: inputProjection has ${proj.ids.length} ids, expected B·T = ${TB}`);
+    if (proj && proj.table.length % G !== 0) throw new Error(`wasm ${kind}: inputProjection table has length ${proj.table.length}, not a multiple of G·H = ${G}`);
     // Every sequence buffer is time-major [T, B, F] in processing order.
     const p: Record<string, number> = {};
     const temps: number[] = [];
-    const raw = rt.put(args.x);
-    temps.push(raw);
-    p.xs = rt.alloc(TB * D * 4);
-    rt.toTimeMajor(p.xs, raw, B, T, D, goBackwards);
-    p.W = rt.put(args.kernel);
+    if (!proj) {
+      const raw = rt.put(args.x);
+      temps.push(raw);
+      p.xs = rt.alloc(TB * D * 4);
+      rt.toTimeMajor(p.xs, raw, B, T, D, goBackwards);
+      p.W = rt.put(args.kernel);
+    }
     p.U = rt.put(args.recurrentKernel);
     p.bias = args.bias ? rt.put(args.bias) : 0;
     p.h0 = args.h0 ? rt.put(args.h0) : rt.zeros(B * H);
@@ -112,9 +118,20 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     p.HM = training ? rt.alloc(TB * H * 4) : 0;
     const tmp = rt.alloc(B * H * 4);
     temps.push(tmp);
-    // input projection of every step: P = xs·W + b  ([T·B, G])
+    // input projection of every step: P = xs·W + b  ([T·B, G]), or the given one laid out the same way
     p.P = rt.alloc(TB * G * 4);
-    rt.gemm(TB, G, D, p.xs, D, 1, p.W, G, 1, p.P, G, { bias: p.bias });
+    if (proj) {
+      // gather the rows straight into time-major processing order: row (s, b) is table[ids[b, t(s)]]
+      const table = rt.put(proj.table);
+      const ids = rt.alloc(TB * 4);
+      temps.push(table, ids);
+      const idsTM = new Int32Array(rt.memory.buffer, ids, TB);
+      for (let s = 0; s < T; s++) {
+        const t = goBackwards ? T - 1 - s : s;
+        for (let b = 0; b < B; b++) idsTM[s * B + b] = proj.ids[b * T + t];
+      }
+      ex.embeddingGather(p.P, table, ids, TB, G);
+    } else rt.gemm(TB, G, D, p.xs, D, 1, p.W, G, 1, p.P, G, { bias: p.bias });
     // the recurrent kernel, packed once for all steps (GRU without resetAfter: z|r and h columns apart)
     if (kind === 'gru' && !resetAfter) {
       temps.push((p.Up = rt.pack(p.U, H, 2 * H, G, 1)));

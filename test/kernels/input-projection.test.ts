@@ -1,0 +1,117 @@
+// RnnForwardArgs.inputProjection: a forward given precomputed rows of
+// x·kernel + input bias (gathered by ids from a projected table) must equal the
+// normal forward on the embedded x, on the reference backend and on wasm
+// (threads 1 and 2), for all three kinds, both GRU variants, goBackwards,
+// initial states and the recurrent activations; training with it must throw.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { referenceKernels as R } from '../../src/kernels/reference/index.js';
+import { createWasmKernels } from '../../src/kernels/wasm/index.js';
+import type { Kernels, RnnForwardArgs, RnnForwardResult } from '../../src/kernels/kernels.js';
+import { Random } from '../../src/random.js';
+import { randomArray } from '../helpers/gradcheck.js';
+
+const W1 = createWasmKernels({ threads: 1 });
+const W2 = createWasmKernels({ threads: 2 });
+after(() => {
+  W1.dispose();
+  W2.dispose();
+});
+
+type Kind = 'simpleRNN' | 'lstm' | 'gru';
+const fwd = (k: Kernels, kind: Kind, a: RnnForwardArgs): RnnForwardResult =>
+  kind === 'lstm' ? k.lstmForward(a) : kind === 'gru' ? k.gruForward(a) : k.simpleRnnForward(a);
+
+function close(what: string, got: Float32Array | null, want: Float32Array | null, tol = 1e-5): void {
+  if (!want) return assert.equal(got, null, what);
+  assert.ok(got, what);
+  assert.equal(got.length, want.length, `${what}: length`);
+  for (let i = 0; i < want.length; i++) {
+    if (!(Math.abs(got[i] - want[i]) <= tol * Math.max(1, Math.abs(want[i])))) assert.fail(`${what}: [${i}] got ${got[i]}, want ${want[i]}`);
+  }
+}
+
+interface Case {
+  kind: Kind;
+  B: number;
+  T: number;
+  E: number;
+  H: number;
+  V: number;
+  goBackwards?: boolean;
+  resetAfter?: boolean;
+  useBias?: boolean;
+  h0?: boolean;
+}
+
+const cases: Case[] = [
+  { kind: 'simpleRNN', B: 3, T: 5, E: 4, H: 6, V: 7 },
+  { kind: 'simpleRNN', B: 2, T: 4, E: 3, H: 5, V: 9, goBackwards: true, h0: true },
+  { kind: 'lstm', B: 3, T: 6, E: 5, H: 7, V: 11 },
+  { kind: 'lstm', B: 5, T: 3, E: 4, H: 8, V: 6, goBackwards: true, h0: true },
+  { kind: 'lstm', B: 2, T: 4, E: 3, H: 4, V: 5, useBias: false },
+  { kind: 'gru', B: 3, T: 5, E: 4, H: 6, V: 8, resetAfter: true },
+  { kind: 'gru', B: 4, T: 4, E: 5, H: 5, V: 7, resetAfter: true, goBackwards: true, h0: true },
+  { kind: 'gru', B: 3, T: 5, E: 4, H: 6, V: 8, resetAfter: false },
+  { kind: 'gru', B: 2, T: 6, E: 3, H: 7, V: 10, resetAfter: false, goBackwards: true },
+];
+
+function setup(c: Case, seed: number): { args: RnnForwardArgs; projected: RnnForwardArgs; projectedTable: Float32Array } {
+  const rng = new Random(seed);
+  const { B, T, E, H, V } = c;
+  const G = (c.kind === 'lstm' ? 4 : c.kind === 'gru' ? 3 : 1) * H;
+  const biasLen = c.kind === 'gru' && (c.resetAfter ?? true) ? 2 * G : G;
+  const table = randomArray(rng, V * E, 0.8);
+  const ids = new Int32Array(B * T);
+  for (let i = 0; i < ids.length; i++) ids[i] = Math.floor(rng.next() * V);
+  const kernel = randomArray(rng, E * G, 0.5);
+  const bias = c.useBias === false ? null : randomArray(rng, biasLen, 0.5);
+  const args: RnnForwardArgs = {
+    x: R.embeddingForward(ids, table, B * T, E),
+    kernel,
+    recurrentKernel: randomArray(rng, H * G, 0.5),
+    bias,
+    h0: c.h0 ? randomArray(rng, B * H, 0.5) : null,
+    c0: c.h0 && c.kind === 'lstm' ? randomArray(rng, B * H, 0.5) : null,
+    recurrentMask: null,
+    B, T, D: E, H,
+    goBackwards: c.goBackwards ?? false,
+    activation: 'tanh',
+    recurrentActivation: 'sigmoid',
+    resetAfter: c.kind === 'gru' ? (c.resetAfter ?? true) : undefined,
+    training: false,
+  };
+  // the input bias: row 0 of a GRU resetAfter [2, 3H] bias, else the whole bias
+  const projectedTable = R.denseForward({ x: table, kernel, bias: bias ? bias.subarray(0, G) : null, N: V, D: E, U: G });
+  // x and kernel must not be read: give empty ones
+  const projected: RnnForwardArgs = { ...args, x: new Float32Array(0), kernel: new Float32Array(0), inputProjection: { table: projectedTable, ids } };
+  return { args, projected, projectedTable };
+}
+
+describe('RnnForwardArgs.inputProjection', () => {
+  for (const [name, k] of [['reference', R], ['wasm 1 thread', W1], ['wasm 2 threads', W2]] as const) {
+    cases.forEach((c, i) => {
+      const label = `${name}: ${c.kind} B${c.B} T${c.T} E${c.E} H${c.H}${c.goBackwards ? ' goBackwards' : ''}${c.kind === 'gru' ? ` resetAfter=${c.resetAfter ?? true}` : ''}${c.useBias === false ? ' no bias' : ''}${c.h0 ? ' h0' : ''}`;
+      test(`${label} equals the normal forward`, () => {
+        const { args, projected } = setup(c, 100 + i);
+        const want = fwd(R, c.kind, args);
+        const got = fwd(k, c.kind, projected);
+        close('output', got.output, want.output);
+        close('hLast', got.hLast, want.hLast);
+        close('cLast', got.cLast, want.cLast);
+        assert.equal(got.cache, null);
+      });
+    });
+    test(`${name}: a dense [B, T, G·H] projection with identity ids`, () => {
+      const c: Case = { kind: 'lstm', B: 3, T: 4, E: 5, H: 3, V: 6, goBackwards: true };
+      const { args, projected } = setup(c, 7);
+      const dense = R.embeddingForward(projected.inputProjection!.ids, projected.inputProjection!.table, c.B * c.T, 4 * c.H);
+      const ids = Int32Array.from({ length: c.B * c.T }, (_, n) => n);
+      close('output', fwd(k, 'lstm', { ...projected, inputProjection: { table: dense, ids } }).output, fwd(R, 'lstm', args).output);
+    });
+    test(`${name}: inputProjection with training throws`, () => {
+      const { projected } = setup(cases[2], 1);
+      assert.throws(() => fwd(k, 'lstm', { ...projected, training: true }), /inference only/);
+    });
+  }
+});
