@@ -1,10 +1,9 @@
-// Packed-B GEMM: packB, the 4×8 / 1×8 micro-kernels over packed panels (with the bias /
-// zero initialisation folded into the first k-block), the A-block transpose for
-// column-strided A, and the per-instance scratch that holds it.
+// Packed-B GEMM: packB, the driver over packed panels (4×8 / 1×8 micro-kernels shared
+// with gemm.ts, ldb = 32, with the bias / zero initialisation folded into the first k-block),
+// the A-block transpose for column-strided A, and the per-instance scratch that holds it.
 // Dimensions: C [M,N] (+)= A [M,K] · B [K,N]; B packed over Kp rows as ⌈N/8⌉ panels of [Kp][8].
 
-import { madd, ld, st } from './simd';
-import { KC } from './gemm';
+import { KC, mkTile1x8, mkTile4x8 } from './gemm';
 import { fillRows } from './layout';
 
 // Packed-B GEMM. packB lays B [K,N] (any strides) out as ⌈N/8⌉ panels of [K][8]
@@ -47,83 +46,6 @@ export function gemmPBias(M: i32, N: i32, K: i32, a: usize, ars: i32, acs: i32, 
 /** Floats needed by packB for a K×N matrix. */
 export function packedSize(K: i32, N: i32): i32 {
   return ((N + 7) >> 3) * 8 * K;
-}
-
-// @ts-ignore: decorator
-@inline function ld8hi(p: usize, nv: i32): v128 {
-  return nv > 4 ? ld(p + 16, nv - 4) : f32x4.splat(0);
-}
-
-// @ts-ignore: decorator
-@inline function st8(p: usize, lo: v128, hi: v128, nv: i32): void {
-  if (nv == 8) {
-    v128.store(p, lo);
-    v128.store(p, hi, 16);
-  } else {
-    st(p, lo, min(4, nv));
-    if (nv > 4) st(p + 16, hi, nv - 4);
-  }
-}
-
-/** 4 rows × 8 packed columns (nv valid). */
-// @ts-ignore: decorator
-@inline function mkp4x8(kc: i32, pa: usize, ars: usize, acs: usize, pb: usize, pc: usize, ldc: usize, nv: i32, init: bool, bias: usize): void {
-  const pc1 = pc + ldc, pc2 = pc1 + ldc, pc3 = pc2 + ldc;
-  const n0 = min(4, nv);
-  let c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128;
-  if (init) {
-    // C = bias rows (or zeros) + A·B: no separate fill pass over C
-    const b0 = bias != 0 ? ld(bias, n0) : f32x4.splat(0);
-    const b1 = bias != 0 ? ld8hi(bias, nv) : f32x4.splat(0);
-    c00 = b0; c01 = b1; c10 = b0; c11 = b1; c20 = b0; c21 = b1; c30 = b0; c31 = b1;
-  } else {
-    c00 = ld(pc, n0); c01 = ld8hi(pc, nv);
-    c10 = ld(pc1, n0); c11 = ld8hi(pc1, nv);
-    c20 = ld(pc2, n0); c21 = ld8hi(pc2, nv);
-    c30 = ld(pc3, n0); c31 = ld8hi(pc3, nv);
-  }
-  const ars2 = ars + ars, ars3 = ars2 + ars;
-  for (let k = 0; k < kc; k++) {
-    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
-    let a = v128.load32_splat(pa);
-    c00 = madd(a, b0, c00);
-    c01 = madd(a, b1, c01);
-    a = v128.load32_splat(pa + ars);
-    c10 = madd(a, b0, c10);
-    c11 = madd(a, b1, c11);
-    a = v128.load32_splat(pa + ars2);
-    c20 = madd(a, b0, c20);
-    c21 = madd(a, b1, c21);
-    a = v128.load32_splat(pa + ars3);
-    c30 = madd(a, b0, c30);
-    c31 = madd(a, b1, c31);
-    pa += acs;
-    pb += 32;
-  }
-  st8(pc, c00, c01, nv);
-  st8(pc1, c10, c11, nv);
-  st8(pc2, c20, c21, nv);
-  st8(pc3, c30, c31, nv);
-}
-
-// @ts-ignore: decorator
-@inline function mkp1x8(kc: i32, pa: usize, acs: usize, pb: usize, pc: usize, nv: i32, init: bool, bias: usize): void {
-  let c0: v128, c1: v128;
-  if (init) {
-    c0 = bias != 0 ? ld(bias, min(4, nv)) : f32x4.splat(0);
-    c1 = bias != 0 ? ld8hi(bias, nv) : f32x4.splat(0);
-  } else {
-    c0 = ld(pc, min(4, nv));
-    c1 = ld8hi(pc, nv);
-  }
-  for (let k = 0; k < kc; k++) {
-    const a = v128.load32_splat(pa);
-    c0 = madd(a, v128.load(pb), c0);
-    c1 = madd(a, v128.load(pb, 16), c1);
-    pa += acs;
-    pb += 32;
-  }
-  st8(pc, c0, c1, nv);
 }
 
 // Per-instance scratch for packing A blocks (each worker thread has its own instance,
@@ -219,8 +141,8 @@ export function gemmP(M: i32, N: i32, K: i32, a: usize, ars: i32, acs: i32, bp: 
         const m = i1 - i0;
         const first = init && k0 == 0;
         const pbias = bias != 0 ? bias + (<usize>j << 2) : 0;
-        for (; i + 4 <= m; i += 4) mkp4x8(kc, pa0 + <usize>i * ars4, ars4, acs4, pb, pcj + <usize>i * ldc4, ldc4, nv, first, pbias);
-        for (; i < m; i++) mkp1x8(kc, pa0 + <usize>i * ars4, acs4, pb, pcj + <usize>i * ldc4, nv, first, pbias);
+        for (; i + 4 <= m; i += 4) mkTile4x8(kc, pa0 + <usize>i * ars4, ars4, acs4, pb, 32, pcj + <usize>i * ldc4, ldc4, nv, first, pbias);
+        for (; i < m; i++) mkTile1x8(kc, pa0 + <usize>i * ars4, acs4, pb, 32, pcj + <usize>i * ldc4, nv, first, pbias);
         jb++;
       }
     }

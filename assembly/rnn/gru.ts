@@ -9,6 +9,87 @@ import { gemmP } from '../gemm-packed';
 import { fillRows } from '../layout';
 import { acc, addMasked, recurrentInput, stepPtr } from './common';
 
+// One vector of the element loops: n = 4 (a literal, so the partial-load branches
+// fold away) in the full-vector loops, n = H − j in the tail.
+// @ts-ignore: decorator
+@inline function gruForwardVecRA(n: i32, j: i32, row: usize, H4: usize, act: i32, ract: i32, px: usize, pr: usize, hps: usize, os: usize, rhs: usize): void {
+  const oj = <usize>j << 2;
+  const o = row + oj;
+  const z = actV(ract, f32x4.add(ld(px + oj, n), ld(pr + oj, n)));
+  const r = actV(ract, f32x4.add(ld(px + H4 + oj, n), ld(pr + H4 + oj, n)));
+  const rph = ld(pr + 2 * H4 + oj, n);
+  const hh = actV(act, f32x4.add(ld(px + 2 * H4 + oj, n), f32x4.mul(r, rph)));
+  st(os + o, f32x4.add(f32x4.mul(z, f32x4.sub(ld(hps + o, n), hh)), hh), n);
+  if (rhs != 0) {
+    st(px + oj, z, n);
+    st(px + H4 + oj, r, n);
+    st(px + 2 * H4 + oj, hh, n);
+    st(rhs + o, rph, n);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function gruForwardVecZR(n: i32, j: i32, row: usize, H4: usize, ract: i32, px: usize, pr: usize, hm: usize, rh: usize): void {
+  const oj = <usize>j << 2;
+  const z = actV(ract, f32x4.add(ld(px + oj, n), ld(pr + oj, n)));
+  const r = actV(ract, f32x4.add(ld(px + H4 + oj, n), ld(pr + H4 + oj, n)));
+  st(px + oj, z, n);
+  st(px + H4 + oj, r, n);
+  st(rh + row + oj, f32x4.mul(r, ld(hm + row + oj, n)), n);
+}
+
+// @ts-ignore: decorator
+@inline function gruForwardVecH(n: i32, j: i32, row: usize, H4: usize, act: i32, px: usize, hps: usize, os: usize): void {
+  const oj = <usize>j << 2;
+  const o = row + oj;
+  const z = ld(px + oj, n);
+  const hh = actV(act, ld(px + 2 * H4 + oj, n));
+  st(px + 2 * H4 + oj, hh, n);
+  st(os + o, f32x4.add(f32x4.mul(z, f32x4.sub(ld(hps + o, n), hh)), hh), n);
+}
+
+// @ts-ignore: decorator
+@inline function gruBackwardVec(n: i32, j: i32, row: usize, H4: usize, act: i32, ract: i32, resetAfter: i32, px: usize, hps: usize, rhs: usize, dos: usize, dhN: usize, db: usize, db1: usize): void {
+  const oj = <usize>j << 2;
+  const o = row + oj;
+  let dh = ld(dhN + o, n);
+  if (dos != 0) dh = f32x4.add(dh, ld(dos + o, n));
+  const z = ld(px + oj, n), hh = ld(px + 2 * H4 + oj, n);
+  const daz = f32x4.mul(f32x4.mul(dh, f32x4.sub(ld(hps + o, n), hh)), dactV(ract, z));
+  const dah = f32x4.mul(f32x4.mul(dh, f32x4.sub(kc(K_ONE), z)), dactV(act, hh));
+  st(px + oj, daz, n);
+  st(px + 2 * H4 + oj, dah, n);
+  st(dhN + o, f32x4.mul(dh, z), n);
+  if (db != 0) {
+    acc(db + oj, daz, n);
+    acc(db + 2 * H4 + oj, dah, n);
+  }
+  if (resetAfter) {
+    const r = ld(px + H4 + oj, n);
+    const dar = f32x4.mul(f32x4.mul(dah, ld(rhs + o, n)), dactV(ract, r));
+    const drh = f32x4.mul(dah, r);
+    st(px + H4 + oj, dar, n);
+    st(rhs + o, drh, n);
+    if (db1 != 0) {
+      acc(db + H4 + oj, dar, n);
+      acc(db1 + oj, daz, n);
+      acc(db1 + H4 + oj, dar, n);
+      acc(db1 + 2 * H4 + oj, drh, n);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function gruBackwardVecR(n: i32, j: i32, row: usize, H4: usize, ract: i32, px: usize, hms: usize, dRH: usize, db: usize): void {
+  const oj = <usize>j << 2;
+  const r = ld(px + H4 + oj, n);
+  const drh = ld(dRH + row + oj, n);
+  const dar = f32x4.mul(f32x4.mul(drh, ld(hms + row + oj, n)), dactV(ract, r));
+  st(px + H4 + oj, dar, n);
+  st(dRH + row + oj, f32x4.mul(drh, r), n);
+  acc(db != 0 ? db + H4 + oj : 0, dar, n);
+}
+
 // GRU: XP [T,SB,3H] holds x·W + b_in and becomes the gates z|r|h̃.
 // resetAfter: RH [T,SB,H] = rp_h (recurrent h-projection incl. recurrent bias); RP [SB,3H] scratch; brec = recurrent bias | 0.
 // !resetAfter: RH [T,SB,H] = r ⊙ hm (training); RP [SB,3H] scratch.
@@ -32,38 +113,8 @@ import { acc, addMasked, recurrentInput, stepPtr } from './common';
         const px = xps + (<usize>(b * G) << 2);
         const pr = RP + (<usize>(b * G) << 2);
         const row = <usize>(b * H) << 2;
-        for (let j = 0; j + 4 <= H; j += 4) {
-          const n = 4; // full vectors: the partial-load branches fold away
-          const oj = <usize>j << 2;
-          const o = row + oj;
-          const z = actV(ract, f32x4.add(ld(px + oj, n), ld(pr + oj, n)));
-          const r = actV(ract, f32x4.add(ld(px + H4 + oj, n), ld(pr + H4 + oj, n)));
-          const rph = ld(pr + 2 * H4 + oj, n);
-          const hh = actV(act, f32x4.add(ld(px + 2 * H4 + oj, n), f32x4.mul(r, rph)));
-          st(os + o, f32x4.add(f32x4.mul(z, f32x4.sub(ld(hps + o, n), hh)), hh), n);
-          if (rhs != 0) {
-            st(px + oj, z, n);
-            st(px + H4 + oj, r, n);
-            st(px + 2 * H4 + oj, hh, n);
-            st(rhs + o, rph, n);
-          }
-        }
-        for (let j = H & ~3; j < H; j += 4) {
-          const n = H - j;
-          const oj = <usize>j << 2;
-          const o = row + oj;
-          const z = actV(ract, f32x4.add(ld(px + oj, n), ld(pr + oj, n)));
-          const r = actV(ract, f32x4.add(ld(px + H4 + oj, n), ld(pr + H4 + oj, n)));
-          const rph = ld(pr + 2 * H4 + oj, n);
-          const hh = actV(act, f32x4.add(ld(px + 2 * H4 + oj, n), f32x4.mul(r, rph)));
-          st(os + o, f32x4.add(f32x4.mul(z, f32x4.sub(ld(hps + o, n), hh)), hh), n);
-          if (rhs != 0) {
-            st(px + oj, z, n);
-            st(px + H4 + oj, r, n);
-            st(px + 2 * H4 + oj, hh, n);
-            st(rhs + o, rph, n);
-          }
-        }
+        for (let j = 0; j + 4 <= H; j += 4) gruForwardVecRA(4, j, row, H4, act, ract, px, pr, hps, os, rhs); // full vectors: the partial-load branches fold away
+        for (let j = H & ~3; j < H; j += 4) gruForwardVecRA(H - j, j, row, H4, act, ract, px, pr, hps, os, rhs);
       }
     } else {
       fillRows(RP, 0, Bs, 2 * H, 2 * H);
@@ -73,47 +124,15 @@ import { acc, addMasked, recurrentInput, stepPtr } from './common';
         const px = xps + (<usize>(b * G) << 2);
         const pr = RP + (<usize>(b * 2 * H) << 2);
         const row = <usize>(b * H) << 2;
-        for (let j = 0; j + 4 <= H; j += 4) {
-          const n = 4; // full vectors: the partial-load branches fold away
-          const oj = <usize>j << 2;
-          const z = actV(ract, f32x4.add(ld(px + oj, n), ld(pr + oj, n)));
-          const r = actV(ract, f32x4.add(ld(px + H4 + oj, n), ld(pr + H4 + oj, n)));
-          st(px + oj, z, n);
-          st(px + H4 + oj, r, n);
-          st(rh + row + oj, f32x4.mul(r, ld(hm + row + oj, n)), n);
-        }
-        for (let j = H & ~3; j < H; j += 4) {
-          const n = H - j;
-          const oj = <usize>j << 2;
-          const z = actV(ract, f32x4.add(ld(px + oj, n), ld(pr + oj, n)));
-          const r = actV(ract, f32x4.add(ld(px + H4 + oj, n), ld(pr + H4 + oj, n)));
-          st(px + oj, z, n);
-          st(px + H4 + oj, r, n);
-          st(rh + row + oj, f32x4.mul(r, ld(hm + row + oj, n)), n);
-        }
+        for (let j = 0; j + 4 <= H; j += 4) gruForwardVecZR(4, j, row, H4, ract, px, pr, hm, rh); // full vectors: the partial-load branches fold away
+        for (let j = H & ~3; j < H; j += 4) gruForwardVecZR(H - j, j, row, H4, ract, px, pr, hm, rh);
       }
       gemmP(Bs, H, H, rh, H, 1, Uh, H, xps + 2 * H4, G);
       for (let b = 0; b < Bs; b++) {
         const px = xps + (<usize>(b * G) << 2);
         const row = <usize>(b * H) << 2;
-        for (let j = 0; j + 4 <= H; j += 4) {
-          const n = 4; // full vectors: the partial-load branches fold away
-          const oj = <usize>j << 2;
-          const o = row + oj;
-          const z = ld(px + oj, n);
-          const hh = actV(act, ld(px + 2 * H4 + oj, n));
-          st(px + 2 * H4 + oj, hh, n);
-          st(os + o, f32x4.add(f32x4.mul(z, f32x4.sub(ld(hps + o, n), hh)), hh), n);
-        }
-        for (let j = H & ~3; j < H; j += 4) {
-          const n = H - j;
-          const oj = <usize>j << 2;
-          const o = row + oj;
-          const z = ld(px + oj, n);
-          const hh = actV(act, ld(px + 2 * H4 + oj, n));
-          st(px + 2 * H4 + oj, hh, n);
-          st(os + o, f32x4.add(f32x4.mul(z, f32x4.sub(ld(hps + o, n), hh)), hh), n);
-        }
+        for (let j = 0; j + 4 <= H; j += 4) gruForwardVecH(4, j, row, H4, act, px, hps, os); // full vectors: the partial-load branches fold away
+        for (let j = H & ~3; j < H; j += 4) gruForwardVecH(H - j, j, row, H4, act, px, hps, os);
       }
     }
   }
@@ -140,66 +159,8 @@ import { acc, addMasked, recurrentInput, stepPtr } from './common';
     for (let b = 0; b < Bs; b++) {
       const px = xps + (<usize>(b * G) << 2);
       const row = <usize>(b * H) << 2;
-      for (let j = 0; j + 4 <= H; j += 4) {
-        const n = 4; // full vectors: the partial-load branches fold away
-        const oj = <usize>j << 2;
-        const o = row + oj;
-        let dh = ld(dhN + o, n);
-        if (dos != 0) dh = f32x4.add(dh, ld(dos + o, n));
-        const z = ld(px + oj, n), hh = ld(px + 2 * H4 + oj, n);
-        const daz = f32x4.mul(f32x4.mul(dh, f32x4.sub(ld(hps + o, n), hh)), dactV(ract, z));
-        const dah = f32x4.mul(f32x4.mul(dh, f32x4.sub(kc(K_ONE), z)), dactV(act, hh));
-        st(px + oj, daz, n);
-        st(px + 2 * H4 + oj, dah, n);
-        st(dhN + o, f32x4.mul(dh, z), n);
-        if (db != 0) {
-          acc(db + oj, daz, n);
-          acc(db + 2 * H4 + oj, dah, n);
-        }
-        if (resetAfter) {
-          const r = ld(px + H4 + oj, n);
-          const dar = f32x4.mul(f32x4.mul(dah, ld(rhs + o, n)), dactV(ract, r));
-          const drh = f32x4.mul(dah, r);
-          st(px + H4 + oj, dar, n);
-          st(rhs + o, drh, n);
-          if (db1 != 0) {
-            acc(db + H4 + oj, dar, n);
-            acc(db1 + oj, daz, n);
-            acc(db1 + H4 + oj, dar, n);
-            acc(db1 + 2 * H4 + oj, drh, n);
-          }
-        }
-      }
-      for (let j = H & ~3; j < H; j += 4) {
-        const n = H - j;
-        const oj = <usize>j << 2;
-        const o = row + oj;
-        let dh = ld(dhN + o, n);
-        if (dos != 0) dh = f32x4.add(dh, ld(dos + o, n));
-        const z = ld(px + oj, n), hh = ld(px + 2 * H4 + oj, n);
-        const daz = f32x4.mul(f32x4.mul(dh, f32x4.sub(ld(hps + o, n), hh)), dactV(ract, z));
-        const dah = f32x4.mul(f32x4.mul(dh, f32x4.sub(kc(K_ONE), z)), dactV(act, hh));
-        st(px + oj, daz, n);
-        st(px + 2 * H4 + oj, dah, n);
-        st(dhN + o, f32x4.mul(dh, z), n);
-        if (db != 0) {
-          acc(db + oj, daz, n);
-          acc(db + 2 * H4 + oj, dah, n);
-        }
-        if (resetAfter) {
-          const r = ld(px + H4 + oj, n);
-          const dar = f32x4.mul(f32x4.mul(dah, ld(rhs + o, n)), dactV(ract, r));
-          const drh = f32x4.mul(dah, r);
-          st(px + H4 + oj, dar, n);
-          st(rhs + o, drh, n);
-          if (db1 != 0) {
-            acc(db + H4 + oj, dar, n);
-            acc(db1 + oj, daz, n);
-            acc(db1 + H4 + oj, dar, n);
-            acc(db1 + 2 * H4 + oj, drh, n);
-          }
-        }
-      }
+      for (let j = 0; j + 4 <= H; j += 4) gruBackwardVec(4, j, row, H4, act, ract, resetAfter, px, hps, rhs, dos, dhN, db, db1); // full vectors: the partial-load branches fold away
+      for (let j = H & ~3; j < H; j += 4) gruBackwardVec(H - j, j, row, H4, act, ract, resetAfter, px, hps, rhs, dos, dhN, db, db1);
     }
     if (resetAfter) {
       memory.fill(dhP, 0, BH4);
@@ -214,26 +175,8 @@ import { acc, addMasked, recurrentInput, stepPtr } from './common';
       for (let b = 0; b < Bs; b++) {
         const px = xps + (<usize>(b * G) << 2);
         const row = <usize>(b * H) << 2;
-        for (let j = 0; j + 4 <= H; j += 4) {
-          const n = 4; // full vectors: the partial-load branches fold away
-          const oj = <usize>j << 2;
-          const r = ld(px + H4 + oj, n);
-          const drh = ld(dRH + row + oj, n);
-          const dar = f32x4.mul(f32x4.mul(drh, ld(hms + row + oj, n)), dactV(ract, r));
-          st(px + H4 + oj, dar, n);
-          st(dRH + row + oj, f32x4.mul(drh, r), n);
-          acc(db != 0 ? db + H4 + oj : 0, dar, n);
-        }
-        for (let j = H & ~3; j < H; j += 4) {
-          const n = H - j;
-          const oj = <usize>j << 2;
-          const r = ld(px + H4 + oj, n);
-          const drh = ld(dRH + row + oj, n);
-          const dar = f32x4.mul(f32x4.mul(drh, ld(hms + row + oj, n)), dactV(ract, r));
-          st(px + H4 + oj, dar, n);
-          st(dRH + row + oj, f32x4.mul(drh, r), n);
-          acc(db != 0 ? db + H4 + oj : 0, dar, n);
-        }
+        for (let j = 0; j + 4 <= H; j += 4) gruBackwardVecR(4, j, row, H4, ract, px, hms, dRH, db); // full vectors: the partial-load branches fold away
+        for (let j = H & ~3; j < H; j += 4) gruBackwardVecR(H - j, j, row, H4, ract, px, hms, dRH, db);
       }
       gemmP(Bs, H, 2 * H, xps, G, 1, Ut, G, dRH, H);
       addMasked(Bs * H, dhN, dRH, mask);

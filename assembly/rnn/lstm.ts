@@ -7,6 +7,56 @@ import { SIGMOID, TANH, actV, dactV } from '../activations';
 import { gemmP } from '../gemm-packed';
 import { acc, addMasked, recurrentInput, stepPtr } from './common';
 
+// One vector of the element loops: n = 4 (a literal, so the partial-load branches
+// fold away) in the full-vector loops, n = H − j in the tail.
+// @ts-ignore: decorator
+@inline function lstmForwardVec(n: i32, j: i32, row: usize, H4: usize, act: i32, ract: i32, pz: usize, cps: usize, cs: usize, os: usize, acs: usize): void {
+  const o = row + (<usize>j << 2);
+  const pi = pz + (<usize>j << 2);
+  const i = actV(ract, ld(pi, n));
+  const f = actV(ract, ld(pi + H4, n));
+  const g = actV(act, ld(pi + 2 * H4, n));
+  const og = actV(ract, ld(pi + 3 * H4, n));
+  const c = f32x4.add(f32x4.mul(f, ld(cps + o, n)), f32x4.mul(i, g));
+  const ac = actV(act, c);
+  st(cs + o, c, n);
+  st(os + o, f32x4.mul(og, ac), n);
+  if (acs != 0) {
+    st(acs + o, ac, n);
+    st(pi, i, n);
+    st(pi + H4, f, n);
+    st(pi + 2 * H4, g, n);
+    st(pi + 3 * H4, og, n);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function lstmBackwardVec(n: i32, j: i32, row: usize, H4: usize, act: i32, ract: i32, pz: usize, cps: usize, acs: usize, dos: usize, dhN: usize, dcN: usize, db: usize): void {
+  const o = row + (<usize>j << 2);
+  const pi = pz + (<usize>j << 2);
+  let dh = ld(dhN + o, n);
+  if (dos != 0) dh = f32x4.add(dh, ld(dos + o, n));
+  const i = ld(pi, n), f = ld(pi + H4, n), g = ld(pi + 2 * H4, n), og = ld(pi + 3 * H4, n);
+  const ac = ld(acs + o, n);
+  const dc = f32x4.add(ld(dcN + o, n), f32x4.mul(f32x4.mul(dh, og), dactV(act, ac)));
+  const dzi = f32x4.mul(f32x4.mul(dc, g), dactV(ract, i));
+  const dzf = f32x4.mul(f32x4.mul(dc, ld(cps + o, n)), dactV(ract, f));
+  const dzc = f32x4.mul(f32x4.mul(dc, i), dactV(act, g));
+  const dzo = f32x4.mul(f32x4.mul(dh, ac), dactV(ract, og));
+  st(pi, dzi, n);
+  st(pi + H4, dzf, n);
+  st(pi + 2 * H4, dzc, n);
+  st(pi + 3 * H4, dzo, n);
+  if (db != 0) {
+    const pd = db + (<usize>j << 2);
+    acc(pd, dzi, n);
+    acc(pd + H4, dzf, n);
+    acc(pd + 2 * H4, dzc, n);
+    acc(pd + 3 * H4, dzo, n);
+  }
+  st(dcN + o, f32x4.mul(dc, f), n);
+}
+
 // LSTM: Z [T,SB,4H] holds x·W + b and becomes the activated gates i|f|c̃|o (training);
 // Cs [T,SB,H] cell states; AC [T,SB,H] act(c) (training) | 0; out [T,SB,H].
 // @ts-ignore: decorator
@@ -27,46 +77,8 @@ import { acc, addMasked, recurrentInput, stepPtr } from './common';
     for (let b = 0; b < Bs; b++) {
       const pz = zs + (<usize>(b * G) << 2);
       const row = <usize>(b * H) << 2;
-      for (let j = 0; j + 4 <= H; j += 4) {
-        const n = 4; // full vectors: the partial-load branches fold away
-        const o = row + (<usize>j << 2);
-        const pi = pz + (<usize>j << 2);
-        const i = actV(ract, ld(pi, n));
-        const f = actV(ract, ld(pi + H4, n));
-        const g = actV(act, ld(pi + 2 * H4, n));
-        const og = actV(ract, ld(pi + 3 * H4, n));
-        const c = f32x4.add(f32x4.mul(f, ld(cps + o, n)), f32x4.mul(i, g));
-        const ac = actV(act, c);
-        st(cs + o, c, n);
-        st(os + o, f32x4.mul(og, ac), n);
-        if (acs != 0) {
-          st(acs + o, ac, n);
-          st(pi, i, n);
-          st(pi + H4, f, n);
-          st(pi + 2 * H4, g, n);
-          st(pi + 3 * H4, og, n);
-        }
-      }
-      for (let j = H & ~3; j < H; j += 4) {
-        const n = H - j;
-        const o = row + (<usize>j << 2);
-        const pi = pz + (<usize>j << 2);
-        const i = actV(ract, ld(pi, n));
-        const f = actV(ract, ld(pi + H4, n));
-        const g = actV(act, ld(pi + 2 * H4, n));
-        const og = actV(ract, ld(pi + 3 * H4, n));
-        const c = f32x4.add(f32x4.mul(f, ld(cps + o, n)), f32x4.mul(i, g));
-        const ac = actV(act, c);
-        st(cs + o, c, n);
-        st(os + o, f32x4.mul(og, ac), n);
-        if (acs != 0) {
-          st(acs + o, ac, n);
-          st(pi, i, n);
-          st(pi + H4, f, n);
-          st(pi + 2 * H4, g, n);
-          st(pi + 3 * H4, og, n);
-        }
-      }
+      for (let j = 0; j + 4 <= H; j += 4) lstmForwardVec(4, j, row, H4, act, ract, pz, cps, cs, os, acs); // full vectors: the partial-load branches fold away
+      for (let j = H & ~3; j < H; j += 4) lstmForwardVec(H - j, j, row, H4, act, ract, pz, cps, cs, os, acs);
     }
   }
 }
@@ -87,58 +99,8 @@ import { acc, addMasked, recurrentInput, stepPtr } from './common';
     for (let b = 0; b < Bs; b++) {
       const pz = zs + (<usize>(b * G) << 2);
       const row = <usize>(b * H) << 2;
-      for (let j = 0; j + 4 <= H; j += 4) {
-        const n = 4; // full vectors: the partial-load branches fold away
-        const o = row + (<usize>j << 2);
-        const pi = pz + (<usize>j << 2);
-        let dh = ld(dhN + o, n);
-        if (dos != 0) dh = f32x4.add(dh, ld(dos + o, n));
-        const i = ld(pi, n), f = ld(pi + H4, n), g = ld(pi + 2 * H4, n), og = ld(pi + 3 * H4, n);
-        const ac = ld(acs + o, n);
-        const dc = f32x4.add(ld(dcN + o, n), f32x4.mul(f32x4.mul(dh, og), dactV(act, ac)));
-        const dzi = f32x4.mul(f32x4.mul(dc, g), dactV(ract, i));
-        const dzf = f32x4.mul(f32x4.mul(dc, ld(cps + o, n)), dactV(ract, f));
-        const dzc = f32x4.mul(f32x4.mul(dc, i), dactV(act, g));
-        const dzo = f32x4.mul(f32x4.mul(dh, ac), dactV(ract, og));
-        st(pi, dzi, n);
-        st(pi + H4, dzf, n);
-        st(pi + 2 * H4, dzc, n);
-        st(pi + 3 * H4, dzo, n);
-        if (db != 0) {
-          const pd = db + (<usize>j << 2);
-          acc(pd, dzi, n);
-          acc(pd + H4, dzf, n);
-          acc(pd + 2 * H4, dzc, n);
-          acc(pd + 3 * H4, dzo, n);
-        }
-        st(dcN + o, f32x4.mul(dc, f), n);
-      }
-      for (let j = H & ~3; j < H; j += 4) {
-        const n = H - j;
-        const o = row + (<usize>j << 2);
-        const pi = pz + (<usize>j << 2);
-        let dh = ld(dhN + o, n);
-        if (dos != 0) dh = f32x4.add(dh, ld(dos + o, n));
-        const i = ld(pi, n), f = ld(pi + H4, n), g = ld(pi + 2 * H4, n), og = ld(pi + 3 * H4, n);
-        const ac = ld(acs + o, n);
-        const dc = f32x4.add(ld(dcN + o, n), f32x4.mul(f32x4.mul(dh, og), dactV(act, ac)));
-        const dzi = f32x4.mul(f32x4.mul(dc, g), dactV(ract, i));
-        const dzf = f32x4.mul(f32x4.mul(dc, ld(cps + o, n)), dactV(ract, f));
-        const dzc = f32x4.mul(f32x4.mul(dc, i), dactV(act, g));
-        const dzo = f32x4.mul(f32x4.mul(dh, ac), dactV(ract, og));
-        st(pi, dzi, n);
-        st(pi + H4, dzf, n);
-        st(pi + 2 * H4, dzc, n);
-        st(pi + 3 * H4, dzo, n);
-        if (db != 0) {
-          const pd = db + (<usize>j << 2);
-          acc(pd, dzi, n);
-          acc(pd + H4, dzf, n);
-          acc(pd + 2 * H4, dzc, n);
-          acc(pd + 3 * H4, dzo, n);
-        }
-        st(dcN + o, f32x4.mul(dc, f), n);
-      }
+      for (let j = 0; j + 4 <= H; j += 4) lstmBackwardVec(4, j, row, H4, act, ract, pz, cps, acs, dos, dhN, dcN, db); // full vectors: the partial-load branches fold away
+      for (let j = H & ~3; j < H; j += 4) lstmBackwardVec(H - j, j, row, H4, act, ract, pz, cps, acs, dos, dhN, dcN, db);
     }
     memory.fill(dhP, 0, <usize>(Bs * H) << 2);
     gemmP(Bs, H, G, zs, G, 1, Ut, G, dhP, H);

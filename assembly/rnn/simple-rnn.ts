@@ -7,6 +7,24 @@ import { TANH, actV, dactV } from '../activations';
 import { gemmP } from '../gemm-packed';
 import { acc, addMasked, recurrentInput, stepPtr } from './common';
 
+// One vector of the element loops: n = 4 (a literal, so the partial-load branches
+// fold away) in the full-vector loops, n = H − j in the tail.
+// @ts-ignore: decorator
+@inline function simpleRnnForwardVec(n: i32, j: i32, pa: usize, po: usize, act: i32): void {
+  const o = <usize>j << 2;
+  st(po + o, actV(act, ld(pa + o, n)), n);
+}
+
+// @ts-ignore: decorator
+@inline function simpleRnnBackwardVec(n: i32, j: i32, row: usize, s: i32, SB: i32, H: i32, act: i32, as: usize, os: usize, dOut: usize, dhN: usize, db: usize): void {
+  const o = row + (<usize>j << 2);
+  let dh = ld(dhN + o, n);
+  if (dOut != 0) dh = f32x4.add(dh, ld(stepPtr(dOut, s, SB, H) + o, n));
+  const da = f32x4.mul(dh, dactV(act, ld(os + o, n)));
+  st(as + o, da, n);
+  acc(db != 0 ? db + (<usize>j << 2) : 0, da, n);
+}
+
 // SimpleRNN: A [T,SB,H] holds x·W + b; out [T,SB,H] = h.
 // @ts-ignore: decorator
 @inline function simpleRnnForwardImpl(
@@ -20,16 +38,8 @@ import { acc, addMasked, recurrentInput, stepPtr } from './common';
     for (let b = 0; b < Bs; b++) {
       const pa = as + (<usize>(b * H) << 2);
       const po = os + (<usize>(b * H) << 2);
-      for (let j = 0; j + 4 <= H; j += 4) {
-        const n = 4; // full vectors: the partial-load branches fold away
-        const o = <usize>j << 2;
-        st(po + o, actV(act, ld(pa + o, n)), n);
-      }
-      for (let j = H & ~3; j < H; j += 4) {
-        const n = H - j;
-        const o = <usize>j << 2;
-        st(po + o, actV(act, ld(pa + o, n)), n);
-      }
+      for (let j = 0; j + 4 <= H; j += 4) simpleRnnForwardVec(4, j, pa, po, act); // full vectors: the partial-load branches fold away
+      for (let j = H & ~3; j < H; j += 4) simpleRnnForwardVec(H - j, j, pa, po, act);
     }
   }
 }
@@ -44,24 +54,8 @@ import { acc, addMasked, recurrentInput, stepPtr } from './common';
     const os = stepPtr(out, s, SB, H);
     for (let b = 0; b < Bs; b++) {
       const row = <usize>(b * H) << 2;
-      for (let j = 0; j + 4 <= H; j += 4) {
-        const n = 4; // full vectors: the partial-load branches fold away
-        const o = row + (<usize>j << 2);
-        let dh = ld(dhN + o, n);
-        if (dOut != 0) dh = f32x4.add(dh, ld(stepPtr(dOut, s, SB, H) + o, n));
-        const da = f32x4.mul(dh, dactV(act, ld(os + o, n)));
-        st(as + o, da, n);
-        acc(db != 0 ? db + (<usize>j << 2) : 0, da, n);
-      }
-      for (let j = H & ~3; j < H; j += 4) {
-        const n = H - j;
-        const o = row + (<usize>j << 2);
-        let dh = ld(dhN + o, n);
-        if (dOut != 0) dh = f32x4.add(dh, ld(stepPtr(dOut, s, SB, H) + o, n));
-        const da = f32x4.mul(dh, dactV(act, ld(os + o, n)));
-        st(as + o, da, n);
-        acc(db != 0 ? db + (<usize>j << 2) : 0, da, n);
-      }
+      for (let j = 0; j + 4 <= H; j += 4) simpleRnnBackwardVec(4, j, row, s, SB, H, act, as, os, dOut, dhN, db); // full vectors: the partial-load branches fold away
+      for (let j = H & ~3; j < H; j += 4) simpleRnnBackwardVec(H - j, j, row, s, SB, H, act, as, os, dOut, dhN, db);
     }
     memory.fill(dhP, 0, <usize>(Bs * H) << 2);
     gemmP(Bs, H, H, as, H, 1, Ut, H, dhP, H);
