@@ -10,3 +10,4 @@ export { initialize, type InitializerConfig, type InitializerName } from './init
 export { resolveBackend, createWasmKernels, precompileWasm, wasmSimdSupported, type BackendName, type BackendSpec, type WasmKernels, type WasmKernelsOptions } from './kernels/backend.js';
 export type { Kernels, ActivationName } from './kernels/kernels.js';
 export { referenceKernels } from './kernels/reference/index.js';
+export { modelToJSON, modelFromJSON, type ModelJSON } from './io/model-json.js';

@@ -10,6 +10,7 @@ import { padSequences } from '../data/pad-sequences.js';
 import * as layers from '../layers/index.js';
 import type { BackendName } from '../kernels/backend.js';
 import { Sequential } from '../model/sequential.js';
+import { loadModel, saveModel } from '../io/model-file.js';
 import { adam } from '../optimizers/index.js';
 import { Tensor, sliceRows } from '../tensor.js';
 
@@ -28,6 +29,15 @@ export interface ImdbCommandOptions {
   backend?: BackendName;
   path?: string;
   review: string[];
+  /** Write the trained model here (saveModel format) to score text later with `recurrent predict`. */
+  save?: string;
+}
+
+export interface PredictCommandOptions {
+  model: string;
+  review: string[];
+  path?: string;
+  backend?: BackendName;
 }
 
 const SAMPLE_REVIEWS = [
@@ -72,10 +82,27 @@ export async function runImdb(o: ImdbCommandOptions): Promise<void> {
   plot('Loss per epoch', { loss: history.history.loss, val_loss: history.history.val_loss ?? [] });
   plot('Accuracy per epoch', { accuracy: history.history.accuracy, val_accuracy: history.history.val_accuracy ?? [] });
 
-  const reviews = o.review.length ? o.review : SAMPLE_REVIEWS;
-  const wordIndex = await imdb.getWordIndex({ path: o.path });
-  const ids = padSequences(encode(reviews, wordIndex, { numWords: o.numWords }), { maxlen: o.maxlen });
+  if (o.save) {
+    await saveModel(model, o.save, { metadata: { dataset: 'imdb', numWords: o.numWords, maxlen: o.maxlen } });
+    console.log(`\nSaved the model to ${o.save}`);
+  }
+  await scoreReviews(model, o.review.length ? o.review : SAMPLE_REVIEWS, o.numWords, o.maxlen, o.path);
+}
+
+async function scoreReviews(model: Sequential, reviews: string[], numWords: number, maxlen: number, path?: string): Promise<void> {
+  const wordIndex = await imdb.getWordIndex({ path });
+  const ids = padSequences(encode(reviews, wordIndex, { numWords }), { maxlen });
   const p = model.predict(ids) as Tensor;
   console.log('\nPredictions (probability the review is positive):');
   reviews.forEach((r, i) => console.log(`  ${p.data[i].toFixed(3)}  ${r.length > 90 ? r.slice(0, 87) + '...' : r}`));
+}
+
+/** `recurrent predict`: scores review text with a model saved by `recurrent imdb --save`. */
+export async function runPredict(o: PredictCommandOptions): Promise<void> {
+  const { model, metadata } = await loadModel(o.model, { backend: o.backend });
+  const { numWords, maxlen } = metadata;
+  if (metadata.dataset !== 'imdb' || typeof numWords !== 'number' || typeof maxlen !== 'number') {
+    throw new Error(`${o.model} was not saved by "recurrent imdb --save" (its metadata has no IMDB vocabulary size and length)`);
+  }
+  await scoreReviews(model, o.review, numWords, maxlen, o.path);
 }

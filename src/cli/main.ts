@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Command-line entry: `recurrent imdb …` trains and evaluates a sentiment model on IMDB.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { runImdb } from './imdb-command.js';
+import { runImdb, runPredict } from './imdb-command.js';
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -40,8 +40,20 @@ program
   .addOption(new Option('--backend <name>', 'compute backend').choices(['wasm', 'reference']))
   .option('--path <file>', 'IMDB archive (default: $RECURRENT_IMDB_PATH, else download and cache)')
   .option('--review <text...>', 'review text(s) to score after training')
+  .option('--save <file>', 'save the trained model (JSON) for `recurrent predict`')
   .action(async (opts) => {
     await runImdb({ ...opts, review: opts.review ?? [] });
+  });
+
+program
+  .command('predict')
+  .description('score review text with a model saved by `recurrent imdb --save`')
+  .requiredOption('--model <file>', 'model file written by `recurrent imdb --save`')
+  .requiredOption('--review <text...>', 'review text(s) to score')
+  .addOption(new Option('--backend <name>', 'compute backend').choices(['wasm', 'reference']))
+  .option('--path <file>', 'IMDB archive the vocabulary comes from (default: $RECURRENT_IMDB_PATH, else the cached download)')
+  .action(async (opts) => {
+    await runPredict(opts);
   });
 
 program.parseAsync().catch((err: unknown) => {

@@ -16,4 +16,5 @@ export const gru = (options: GRUOptions): GRU => new GRU(options);
 export { Dense, Dropout, Embedding, GRU, LSTM, SimpleRNN };
 export type { DenseOptions, DropoutOptions, EmbeddingOptions, GRUOptions, LSTMOptions, SimpleRNNOptions };
 export { Layer, type Param, type Shape, type LayerConfig, type BaseLayerOptions } from './layer.js';
+export { layerFromConfig, type SerializedLayer } from './from-config.js';
 export { RecurrentLayer, type RecurrentOptions, type RecurrentCallResult, type RecurrentCallOptions } from './recurrent.js';

@@ -149,6 +149,11 @@ export class Sequential {
     };
   }
 
+  /** The input shape the model was built for (batch axis included), or null before it is built. */
+  get modelInputShape(): Shape | null {
+    return this.inputShape ? [...this.inputShape] : null;
+  }
+
   get optimizer(): Optimizer | null {
     return this.compiled?.optimizer ?? null;
   }
