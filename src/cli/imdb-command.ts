@@ -16,6 +16,8 @@ import { Tensor, sliceRows } from '../tensor.js';
 
 export interface ImdbCommandOptions {
   rnn: 'lstm' | 'gru' | 'simpleRNN';
+  /** Wrap the recurrent layer in Bidirectional (concat). */
+  bidirectional?: boolean;
   units: number;
   embeddingDim: number;
   numWords: number;
@@ -53,6 +55,10 @@ function plot(title: string, series: Record<string, number[]>): void {
   console.log(asciichart.plot(entries.map(([, v]) => v), { height: 8, colors, format: (x: number) => x.toFixed(3).padStart(7) }));
 }
 
+function recurrentLayer(kind: ImdbCommandOptions['rnn'], options: { units: number; dropout: number }): layers.RecurrentLayer {
+  return kind === 'gru' ? layers.gru(options) : kind === 'simpleRNN' ? layers.simpleRNN(options) : layers.lstm(options);
+}
+
 export async function runImdb(o: ImdbCommandOptions): Promise<void> {
   const t0 = Date.now();
   const [[xTrainSeqs, yTrainAll], [xTestSeqs, yTestAll]] = await imdb.loadData({ numWords: o.numWords, path: o.path });
@@ -68,7 +74,7 @@ export async function runImdb(o: ImdbCommandOptions): Promise<void> {
   const model = new Sequential(
     [
       layers.embedding({ inputDim: o.numWords, outputDim: o.embeddingDim, inputLength: o.maxlen }),
-      o.rnn === 'gru' ? layers.gru(rnnOptions) : o.rnn === 'simpleRNN' ? layers.simpleRNN(rnnOptions) : layers.lstm(rnnOptions),
+      o.bidirectional ? layers.bidirectional({ layer: recurrentLayer(o.rnn, rnnOptions) }) : recurrentLayer(o.rnn, rnnOptions),
       layers.dense({ units: 1, activation: 'sigmoid' }),
     ],
     { seed: o.seed, backend: o.backend },

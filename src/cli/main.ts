@@ -27,6 +27,7 @@ program
   .command('imdb')
   .description('train a sentiment classifier on the IMDB movie reviews, evaluate it and score new reviews')
   .addOption(new Option('--rnn <kind>', 'recurrent layer').choices(['lstm', 'gru', 'simpleRNN']).default('lstm'))
+  .option('--bidirectional', 'wrap the recurrent layer in Bidirectional')
   .option('--units <n>', 'recurrent units', positiveInt, 32)
   .option('--embedding-dim <n>', 'embedding size', positiveInt, 32)
   .option('--num-words <n>', 'vocabulary size (most frequent words)', positiveInt, 5000)

@@ -1,4 +1,5 @@
 // Layer factories in the TensorFlow.js style: layers.lstm({ units: 32 }).
+import { Bidirectional, type BidirectionalOptions, type MergeMode } from './bidirectional.js';
 import { Dense, type DenseOptions } from './dense.js';
 import { Dropout, type DropoutOptions } from './dropout.js';
 import { Embedding, type EmbeddingOptions } from './embedding.js';
@@ -12,9 +13,11 @@ export const dropout = (options: DropoutOptions): Dropout => new Dropout(options
 export const simpleRNN = (options: SimpleRNNOptions): SimpleRNN => new SimpleRNN(options);
 export const lstm = (options: LSTMOptions): LSTM => new LSTM(options);
 export const gru = (options: GRUOptions): GRU => new GRU(options);
+/** Keras' Bidirectional wrapper: `layers.bidirectional({ layer: layers.lstm({ units: 32 }) })`. */
+export const bidirectional = (options: BidirectionalOptions): Bidirectional => new Bidirectional(options);
 
-export { Dense, Dropout, Embedding, GRU, LSTM, SimpleRNN };
-export type { DenseOptions, DropoutOptions, EmbeddingOptions, GRUOptions, LSTMOptions, SimpleRNNOptions };
+export { Bidirectional, Dense, Dropout, Embedding, GRU, LSTM, SimpleRNN };
+export type { BidirectionalOptions, MergeMode, DenseOptions, DropoutOptions, EmbeddingOptions, GRUOptions, LSTMOptions, SimpleRNNOptions };
 export { Layer, type Param, type Shape, type LayerConfig, type BaseLayerOptions } from './layer.js';
 export { layerFromConfig, type SerializedLayer } from './from-config.js';
 export { RecurrentLayer, type RecurrentOptions, type RecurrentCallResult, type RecurrentCallOptions } from './recurrent.js';
