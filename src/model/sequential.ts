@@ -5,6 +5,7 @@
  */
 import { resolveBackend, type BackendSpec } from '../kernels/backend.js';
 import type { Kernels } from '../kernels/kernels.js';
+import { Bidirectional } from '../layers/bidirectional.js';
 import { Dense } from '../layers/dense.js';
 import { Embedding } from '../layers/embedding.js';
 import { type ForwardContext, type Layer, type Shape } from '../layers/layer.js';
@@ -118,7 +119,7 @@ export class Sequential {
     let shape = inputShape;
     this.layers.forEach((layer, i) => {
       const prev = this.layers[i - 1];
-      if (prev instanceof Embedding && prev.maskZero && layer instanceof RecurrentLayer) {
+      if (prev instanceof Embedding && prev.maskZero && (layer instanceof RecurrentLayer || layer instanceof Bidirectional)) {
         throw new Error(
           `${prev.name}: maskZero is not supported through recurrent layers yet (${layer.name}); build the embedding without maskZero and pad with padding: 'pre' (the padSequences default), so the padding comes before the real tokens`,
         );

@@ -95,5 +95,7 @@ describe('Bidirectional', () => {
   it('rejects what it cannot wrap', () => {
     assert.throws(() => layers.bidirectional({ layer: layers.dense({ units: 2 }) as never }), /must be a recurrent layer/);
     assert.throws(() => layers.bidirectional({ layer: layers.lstm({ units: 2, returnState: true }) }), /returnState/);
+    // masking is not implemented: an Embedding with maskZero must not feed it silently
+    assert.throws(() => new Sequential([layers.embedding({ inputDim: 5, outputDim: 2, inputLength: 3, maskZero: true }), layers.bidirectional({ layer: layers.gru({ units: 2 }) })]), /maskZero is not supported/);
   });
 });
