@@ -19,7 +19,7 @@ export const FIXTURE_DIR = resolve(process.cwd(), 'test', 'fixtures', 'rnn');
 
 type Arr = number[];
 
-interface RnnFixture {
+export interface RnnFixture {
   kind: 'simpleRNN' | 'lstm' | 'gru';
   B: number;
   T: number;

@@ -10,31 +10,12 @@
 // The backend comes from RECURRENT_BACKEND (models use resolveBackend by default).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { layers, optimizers, resolveBackend, Sequential, Tensor, tensor, type ActivationName } from '../../src/index.js';
+import { layers, optimizers, resolveBackend, Sequential, Tensor, tensor } from '../../src/index.js';
 import { RecurrentLayer } from '../../src/layers/recurrent.js';
 import { Random } from '../../src/random.js';
-import { assertClose, loadFixtures } from '../kernels/golden-suite.js';
+import { assertClose, loadFixtures, type RnnFixture } from '../kernels/golden-suite.js';
 import { randomArray } from '../helpers/gradcheck.js';
 
-interface RnnFixture {
-  kind: 'simpleRNN' | 'lstm' | 'gru';
-  B: number;
-  T: number;
-  D: number;
-  H: number;
-  goBackwards: boolean;
-  activation: ActivationName;
-  biasShape: number[];
-  x: number[];
-  kernel: number[];
-  recurrentKernel: number[];
-  bias: number[];
-  h0: number[] | null;
-  c0: number[] | null;
-  output: number[];
-  hLast: number[];
-  cLast: number[] | null;
-}
 
 const rnnFixtures = loadFixtures()
   .filter(({ fixture }) => fixture.kind === 'simpleRNN' || fixture.kind === 'lstm' || fixture.kind === 'gru')
