@@ -4,7 +4,7 @@
  * loop lives in the backend. Dropout follows Keras: one input mask [B, D]
  * and one recurrent mask [B, H] per batch, fixed across time steps, training only.
  */
-import type { ActivationName, InputProjection, KernelCache, RnnBackwardArgs, RnnBackwardResult, RnnForwardArgs, RnnForwardResult, Kernels } from '../kernels/kernels.js';
+import type { ActivationName, InputProjection, KernelCache, RnnBackwardArgs, RnnBackwardResult, RnnForwardArgs, RnnForwardResult, Kernels, RnnKind } from '../kernels/kernels.js';
 import { initialize, type InitializerConfig } from '../initializers/initializers.js';
 import { Random } from '../random.js';
 import { Tensor, formatShape } from '../tensor.js';
@@ -33,7 +33,6 @@ export interface RecurrentOptions extends BaseLayerOptions {
   biasInitializer?: InitializerConfig;
 }
 
-export type RnnKind = 'simpleRNN' | 'lstm' | 'gru';
 
 export interface RecurrentCallOptions {
   /** [h0] or [h0, c0] for LSTM, each [B, H]. */

@@ -117,7 +117,8 @@ export function gruBackward({ cache: anyCache, dOutput, dhLast }: RnnBackwardArg
   for (let s = T - 1; s >= 0; s--) {
     const dh = dOutput ? readStep(dOutput, s, B, T, H) : new Float32Array(B * H);
     for (let k = 0; k < B * H; k++) dh[k] += dhNext[k];
-    const { hPrev, hPrevMasked: hm } = { hPrev: cache.hPrev[s], hPrevMasked: cache.hPrevMasked[s] };
+    const hPrev = cache.hPrev[s];
+    const hm = cache.hPrevMasked[s];
     const pre = cache.pre[s];
     const gates = cache.gates[s];
     const dxp = new Float32Array(B * G); // gradient of the input projection x·W + b_in
@@ -170,12 +171,9 @@ export function gruBackward({ cache: anyCache, dOutput, dhLast }: RnnBackwardArg
     const t = timeAt(s, T, goBackwards);
     const xt = readStep(cache.args.x, t, B, T, D);
     matmulTransAAcc(dKernel, xt, dxp, B, D, G);
-    if (resetAfter) {
-      matmulTransAAcc(dRecurrentKernel, hm, drp, B, H, G);
-    } else {
-      // only the z and r blocks of U multiply hm directly (drp's h block is zero)
-      matmulTransAAcc(dRecurrentKernel, hm, drp, B, H, G);
-    }
+    // resetAfter=false: only the z and r blocks of U multiply hm directly (drp's h block is zero here;
+    // U_h's gradient was added above through r ⊙ hm)
+    matmulTransAAcc(dRecurrentKernel, hm, drp, B, H, G);
     if (dBias) {
       sumRowsInto(dBias, dxp, B, G, 0);
       if (resetAfter) sumRowsInto(dBias, drp, B, G, G);

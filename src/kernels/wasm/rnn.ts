@@ -8,11 +8,10 @@
  * Dimensions: B batch, T time, D input features, H units, G gates (H, 4H for
  * LSTM, 3H for GRU); sequence buffers in the arena are time-major [T, B, F].
  */
-import type { KernelCache, RnnBackwardArgs, RnnBackwardResult, RnnForwardArgs, RnnForwardResult } from '../kernels.js';
+import type { KernelCache, RnnBackwardArgs, RnnBackwardResult, RnnForwardArgs, RnnForwardResult, RnnKind } from '../kernels.js';
 import { actCode } from './activations.js';
 import type { Task, WasmRuntime } from './runtime.js';
 
-export type RnnKind = 'simpleRNN' | 'lstm' | 'gru';
 
 interface WasmCache extends KernelCache {
   kind: RnnKind;
