@@ -7,7 +7,7 @@
  */
 import type { Random } from '../random.js';
 import { Tensor } from '../tensor.js';
-import { type BaseLayerOptions, type ForwardContext, type LayerConfig, type Shape, Layer } from './layer.js';
+import { type BaseLayerOptions, type ForwardContext, type LayerConfig, type Shape, Layer, accumulate } from './layer.js';
 import { RecurrentLayer } from './recurrent.js';
 
 export type MergeMode = 'concat' | 'sum' | 'ave' | 'mul';
@@ -112,8 +112,7 @@ export class Bidirectional extends Layer {
     if (this.returnSequences) dB = reverseTime(dB, dy.shape[0], dy.shape[1], H);
     const dxF = this.forwardLayer.backward(new Tensor(dF, outShape), ctx);
     const dxB = this.backwardLayer.backward(new Tensor(dB, outShape), ctx);
-    const dx = dxF.data as Float32Array;
-    for (let i = 0; i < dx.length; i++) dx[i] += dxB.data[i];
+    accumulate(dxF.data as Float32Array, dxB.data);
     return dxF;
   }
 

@@ -6,7 +6,7 @@ import type { ActivationName } from '../kernels/kernels.js';
 import { initialize, type InitializerConfig } from '../initializers/initializers.js';
 import type { Random } from '../random.js';
 import { Tensor } from '../tensor.js';
-import { type BaseLayerOptions, type ForwardContext, type LayerConfig, type Param, type Shape, Layer } from './layer.js';
+import { type BaseLayerOptions, type ForwardContext, type LayerConfig, type Param, type Shape, Layer, accumulate } from './layer.js';
 
 export interface DenseOptions extends BaseLayerOptions {
   units: number;
@@ -72,9 +72,8 @@ export class Dense extends Layer {
   backwardFromLogits(dPre: Float32Array, ctx: ForwardContext, inputShape: readonly number[]): Tensor {
     const { x, N, D } = this.last!;
     const g = ctx.kernels.denseBackward({ x, kernel: this.kernel.value, dy: dPre, N, D, U: this.units, hasBias: this.useBias });
-    const kg = this.kernel.grad;
-    for (let i = 0; i < kg.length; i++) kg[i] += g.dKernel[i];
-    if (this.bias && g.dBias) for (let i = 0; i < this.units; i++) this.bias.grad[i] += g.dBias[i];
+    accumulate(this.kernel.grad, g.dKernel);
+    if (this.bias && g.dBias) accumulate(this.bias.grad, g.dBias);
     return new Tensor(g.dx, inputShape);
   }
 

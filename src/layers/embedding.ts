@@ -2,7 +2,7 @@
 import { initialize, type InitializerConfig } from '../initializers/initializers.js';
 import type { Random } from '../random.js';
 import { Tensor } from '../tensor.js';
-import { type BaseLayerOptions, type ForwardContext, type LayerConfig, type Param, type Shape, Layer, expectRank } from './layer.js';
+import { type BaseLayerOptions, type ForwardContext, type LayerConfig, type Param, type Shape, Layer, accumulate, expectRank } from './layer.js';
 
 export interface EmbeddingOptions extends BaseLayerOptions {
   /** Vocabulary size: ids must lie in [0, inputDim). */
@@ -79,8 +79,7 @@ export class Embedding extends Layer {
   backward(dy: Tensor, ctx: ForwardContext): null {
     if (!this.lastIds) throw new Error(`${this.name}: backward without a training forward`);
     const dTable = ctx.kernels.embeddingBackward(this.lastIds, dy.data as Float32Array, this.lastIds.length, this.outputDim, this.inputDim);
-    const g = this.embeddings.grad;
-    for (let i = 0; i < g.length; i++) g[i] += dTable[i];
+    accumulate(this.embeddings.grad, dTable);
     return null;
   }
 

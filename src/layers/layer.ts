@@ -107,6 +107,11 @@ export abstract class Layer {
   }
 }
 
+/** into += g, elementwise (backward passes accumulate gradients, as in llm.c). */
+export function accumulate(into: Float32Array, g: ArrayLike<number>): void {
+  for (let i = 0; i < into.length; i++) into[i] += g[i];
+}
+
 /** Throws a clear error when the input rank is wrong. */
 export function expectRank(layer: Layer, shape: readonly (number | null)[], ranks: number[], hint = ''): void {
   if (!ranks.includes(shape.length)) {

@@ -9,7 +9,7 @@ import { initialize, type InitializerConfig } from '../initializers/initializers
 import { Random } from '../random.js';
 import { Tensor, formatShape } from '../tensor.js';
 import { checkRate, dropoutMask } from './dropout.js';
-import { type BaseLayerOptions, type ForwardContext, type LayerConfig, type Param, type Shape, Layer, expectRank } from './layer.js';
+import { type BaseLayerOptions, type ForwardContext, type LayerConfig, type Param, type Shape, Layer, accumulate, expectRank } from './layer.js';
 
 export interface RecurrentOptions extends BaseLayerOptions {
   units: number;
@@ -257,6 +257,3 @@ export abstract class RecurrentLayer extends Layer {
   }
 }
 
-function accumulate(into: Float32Array, g: Float32Array): void {
-  for (let i = 0; i < into.length; i++) into[i] += g[i];
-}
