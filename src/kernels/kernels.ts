@@ -76,6 +76,27 @@ export interface RnnForwardArgs {
    * without resetAfter.
    */
   inputProjection?: InputProjection | null;
+  /**
+   * x given as embedding rows, for an Embedding layer feeding this layer:
+   * x[b, t] = table[ids[b·T + t]], with D = E. When given, `x` is not read.
+   * Allowed in training: the backward then returns the table gradient
+   * `dTable` [V, E] in place of dx. A backend may use it to project the table
+   * once (V rows through the input kernel) instead of every step's x (B·T
+   * rows) when V < B·T. Ids must already be range-checked.
+   */
+  embeddedInput?: EmbeddedInput | null;
+  /**
+   * False when the caller needs only the final state(s): `output` may then
+   * come back empty (length 0). Default true.
+   */
+  returnSequences?: boolean;
+}
+
+/** The input sequence as embedding rows, see RnnForwardArgs.embeddedInput. */
+export interface EmbeddedInput {
+  table: Float32Array; // [V, E]
+  ids: Int32Array; //     [B, T] row of table for each step
+  V: number;
 }
 
 /** Precomputed input projection rows, see RnnForwardArgs.inputProjection. */
@@ -85,7 +106,7 @@ export interface InputProjection {
 }
 
 export interface RnnForwardResult {
-  output: Float32Array; // [B, T, H] hidden state after each step, in processing order
+  output: Float32Array; // [B, T, H] hidden state after each step, in processing order (may be empty when returnSequences is false)
   hLast: Float32Array; //  [B, H]
   cLast: Float32Array | null; // [B, H] (LSTM)
   cache: KernelCache | null;
@@ -102,7 +123,9 @@ export interface RnnBackwardArgs {
 }
 
 export interface RnnBackwardResult {
-  dx: Float32Array; //              [B, T, D]
+  dx: Float32Array; //              [B, T, D] (empty when the forward had embeddedInput)
+  /** [V, E] gradient w.r.t. the embedding table when the forward had embeddedInput, else null / absent. */
+  dTable?: Float32Array | null;
   dKernel: Float32Array; //         [D, G·H]
   dRecurrentKernel: Float32Array; // [H, G·H]
   dBias: Float32Array | null; //    like bias

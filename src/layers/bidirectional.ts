@@ -67,12 +67,22 @@ export class Bidirectional extends Layer {
   }
 
   forward(x: Tensor, ctx: ForwardContext): Tensor {
-    const f = this.forwardLayer.forward(x, ctx);
-    const b = this.backwardLayer.forward(x, ctx);
+    return this.merge(this.forwardLayer.forward(x, ctx), this.backwardLayer.forward(x, ctx), x.shape[0], x.shape[1]);
+  }
+
+  /** Both directions on token ids through an embedding table (see RecurrentLayer.forwardEmbedded); both add into tableGrad. */
+  forwardEmbedded(table: Float32Array, tableGrad: Float32Array, ids: Tensor, ctx: ForwardContext): Tensor {
+    const f = this.forwardLayer.forwardEmbedded(table, tableGrad, ids, ctx);
+    const b = this.backwardLayer.forwardEmbedded(table, tableGrad, ids, ctx);
+    return this.merge(f, b, ids.shape[0], ids.shape[1]);
+  }
+
+  /** Merges the two directions' outputs ([B, T, H] with returnSequences, else [B, H]). */
+  private merge(f: Tensor, b: Tensor, B: number, T: number): Tensor {
     const H = this.forwardLayer.units;
     const rows = f.size / H;
     const yF = f.data as Float32Array;
-    const yB = this.returnSequences ? reverseTime(b.data as Float32Array, x.shape[0], x.shape[1], H) : (b.data as Float32Array);
+    const yB = this.returnSequences ? reverseTime(b.data as Float32Array, B, T, H) : (b.data as Float32Array);
     this.last = { yF, yB };
     const outShape = [...f.shape.slice(0, -1), this.mergeMode === 'concat' ? 2 * H : H];
     const y = new Float32Array(rows * (this.mergeMode === 'concat' ? 2 * H : H));
@@ -88,7 +98,7 @@ export class Bidirectional extends Layer {
     return new Tensor(y, outShape);
   }
 
-  backward(dy: Tensor, ctx: ForwardContext): Tensor {
+  backward(dy: Tensor, ctx: ForwardContext): Tensor | null {
     if (!this.last) throw new Error(`${this.name}: backward without a forward`);
     const { yF, yB } = this.last;
     const H = this.forwardLayer.units;
@@ -112,6 +122,7 @@ export class Bidirectional extends Layer {
     if (this.returnSequences) dB = reverseTime(dB, dy.shape[0], dy.shape[1], H);
     const dxF = this.forwardLayer.backward(new Tensor(dF, outShape), ctx);
     const dxB = this.backwardLayer.backward(new Tensor(dB, outShape), ctx);
+    if (!dxF || !dxB) return null; // forwardEmbedded: the table gradient went into the embedding
     accumulate(dxF.data as Float32Array, dxB.data);
     return dxF;
   }

@@ -52,6 +52,11 @@ export class Embedding extends Layer {
     return this.embeddings.value;
   }
 
+  /** The gradient buffer of the table [inputDim, outputDim] (backward passes add into it). */
+  get tableGrad(): Float32Array {
+    return this.embeddings.grad;
+  }
+
   /** Checks the rank, converts and range-checks ids; names the first offending id and its position. */
   toIds(x: Tensor): Int32Array {
     expectRank(this, x.shape, [2], 'Embedding takes token ids of shape [batch, time]');

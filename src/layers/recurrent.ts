@@ -4,7 +4,7 @@
  * loop lives in the backend. Dropout follows Keras: one input mask [B, D]
  * and one recurrent mask [B, H] per batch, fixed across time steps, training only.
  */
-import type { ActivationName, InputProjection, KernelCache, RnnBackwardArgs, RnnBackwardResult, RnnForwardArgs, RnnForwardResult, Kernels, RnnKind } from '../kernels/kernels.js';
+import type { ActivationName, EmbeddedInput, InputProjection, KernelCache, RnnBackwardArgs, RnnBackwardResult, RnnForwardArgs, RnnForwardResult, Kernels, RnnKind } from '../kernels/kernels.js';
 import { initialize, type InitializerConfig } from '../initializers/initializers.js';
 import { Random } from '../random.js';
 import { Tensor, formatShape } from '../tensor.js';
@@ -50,6 +50,8 @@ export interface RecurrentCallResult {
 interface InFlight {
   cache: KernelCache;
   inputMask: Float32Array | null; // [B, D]
+  /** The embedding-table gradient the backward adds into (forwardEmbedded), else null. */
+  tableGrad: Float32Array | null; // [V, E]
   B: number;
   T: number;
   D: number;
@@ -170,12 +172,28 @@ export abstract class RecurrentLayer extends Layer {
     return this.runKernel(ctx, B, T, { projection: { table, ids: ids.data } }).output;
   }
 
-  /** The kernel call shared by `run` and `forwardProjected`. */
+  /**
+   * `forward` on token ids through an embedding table, without the [B, T, E] embedded
+   * sequence in between (RnnForwardArgs.embeddedInput): the same result as running the
+   * table rows ids[b, t] through `forward`. In training, `backward` adds the table
+   * gradient into `tableGrad` and returns null. Input dropout acts on the embedded rows,
+   * so it needs dropout = 0. Ids must already be range-checked.
+   */
+  forwardEmbedded(table: Float32Array, tableGrad: Float32Array, ids: Tensor, ctx: ForwardContext): Tensor {
+    const D = this.kernel.shape[0];
+    if (ctx.training && this.dropout > 0) throw new Error(`${this.name}: forwardEmbedded cannot apply input dropout (dropout = ${this.dropout})`);
+    if (ids.shape.length !== 2 || !(ids.data instanceof Int32Array)) throw new Error(`${this.name}: forwardEmbedded takes int32 ids of shape [batch, time], got ${formatShape([...ids.shape])}`);
+    if (table.length % D !== 0 || tableGrad.length !== table.length) throw new Error(`${this.name}: the embedding table (length ${table.length}) and its gradient (length ${tableGrad.length}) must be [V, ${D}]`);
+    const [B, T] = ids.shape;
+    return this.runKernel(ctx, B, T, { embedded: { table, ids: ids.data, V: table.length / D }, tableGrad }).output;
+  }
+
+  /** The kernel call shared by `run`, `forwardProjected` and `forwardEmbedded`. */
   private runKernel(
     ctx: ForwardContext,
     B: number,
     T: number,
-    input: { x: Float32Array; inputMask: Float32Array | null } | { projection: InputProjection },
+    input: { x: Float32Array; inputMask: Float32Array | null } | { projection: InputProjection } | { embedded: EmbeddedInput; tableGrad: Float32Array },
     initialState?: Tensor[],
   ): RecurrentCallResult {
     const H = this.units;
@@ -187,9 +205,12 @@ export abstract class RecurrentLayer extends Layer {
     }
     const recurrentMask = ctx.training && this.recurrentDropout > 0 ? dropoutMask(B * H, this.recurrentDropout, ctx.rng) : null;
     const projected = 'projection' in input;
+    const embedded = 'embedded' in input ? input : null;
     const result = this.kernelForward(ctx.kernels, {
-      x: projected ? new Float32Array(0) : input.x,
+      x: 'x' in input ? input.x : new Float32Array(0),
       inputProjection: projected ? input.projection : null,
+      embeddedInput: embedded ? embedded.embedded : null,
+      returnSequences: this.returnSequences,
       kernel: this.kernel.value,
       recurrentKernel: this.recurrentKernel.value,
       bias: this.bias?.value ?? null,
@@ -203,7 +224,10 @@ export abstract class RecurrentLayer extends Layer {
       training: ctx.training,
       ...this.extraArgs(),
     });
-    this.inFlight = ctx.training && result.cache && !projected ? { cache: result.cache, inputMask: input.inputMask, B, T, D } : null;
+    this.inFlight =
+      ctx.training && result.cache && !projected
+        ? { cache: result.cache, inputMask: 'inputMask' in input ? input.inputMask : null, tableGrad: embedded ? embedded.tableGrad : null, B, T, D }
+        : null;
     const output = this.returnSequences ? new Tensor(result.output, [B, T, H]) : new Tensor(result.hLast, [B, H]);
     const states = [new Tensor(result.hLast, [B, H])];
     if (result.cLast) states.push(new Tensor(result.cLast, [B, H]));
@@ -217,7 +241,7 @@ export abstract class RecurrentLayer extends Layer {
     return this.run(x, { kernels, training: options.training ?? false, rng }, options.initialState);
   }
 
-  backward(dy: Tensor, ctx: ForwardContext): Tensor {
+  backward(dy: Tensor, ctx: ForwardContext): Tensor | null {
     const f = this.inFlight;
     if (!f) throw new Error(`${this.name}: backward without a training forward`);
     this.inFlight = null;
@@ -230,6 +254,11 @@ export abstract class RecurrentLayer extends Layer {
     accumulate(this.kernel.grad, g.dKernel);
     accumulate(this.recurrentKernel.grad, g.dRecurrentKernel);
     if (this.bias && g.dBias) accumulate(this.bias.grad, g.dBias);
+    if (f.tableGrad) {
+      if (!g.dTable) throw new Error(`${this.name}: the ${ctx.kernels.name} backend returned no embedding-table gradient`);
+      accumulate(f.tableGrad, g.dTable);
+      return null;
+    }
     const dx = g.dx;
     if (f.inputMask) {
       const { B, T, D } = f;

@@ -51,6 +51,17 @@ export interface BatchResult {
   metricSums: { key: string; sum: number; count: number }[];
 }
 
+/**
+ * Whether an Embedding and the layer after it run as one kernel call (forwardEmbedded):
+ * a recurrent layer (or Bidirectional) without input dropout, both built. Masking
+ * (maskZero) is rejected at build time before an RNN.
+ */
+function fusesWithEmbedding(embedding: Embedding, next: Layer | undefined): next is RecurrentLayer | Bidirectional {
+  if (!embedding.built || embedding.maskZero || !next?.built) return false;
+  if (next instanceof RecurrentLayer) return next.dropout === 0;
+  return next instanceof Bidirectional && next.forwardLayer.dropout === 0;
+}
+
 export class Sequential {
   readonly name: string;
   readonly layers: Layer[] = [];
@@ -165,13 +176,12 @@ export class Sequential {
     for (let i = 0; i < this.layers.length; i++) {
       const layer = this.layers[i];
       const next = this.layers[i + 1];
-      if (!training && layer instanceof Embedding && next instanceof RecurrentLayer) {
-        const out = this.projectedTables.forward(layer, next, h, ctx);
-        if (out) {
-          h = out;
-          i++; // the recurrent layer ran too
-          continue;
-        }
+      if (layer instanceof Embedding && fusesWithEmbedding(layer, next) && h.shape.length === 2) {
+        // Embedding → recurrent layer in one kernel call: no [B, T, E] sequence in between
+        const out = !training && next instanceof RecurrentLayer ? this.projectedTables.forward(layer, next, h, ctx) : null;
+        h = out ?? next.forwardEmbedded(layer.table, layer.tableGrad, new Tensor(layer.toIds(h), [h.shape[0], h.shape[1]], 'int32'), ctx);
+        i++; // the recurrent layer ran too
+        continue;
       }
       h = layer.forward(h, ctx);
     }
@@ -207,10 +217,10 @@ export class Sequential {
   /** One optimizer step on one batch; returns the loss and metric sums. */
   trainStep(x: Tensor, y: Tensor): BatchResult {
     const c = this.requireCompiled('training');
+    const store = this.params!; // before forward: the store rebinds Param.grad, which forwardEmbedded hands to its backward
     const pred = this.forward(x, true);
     const scored = this.scoreBatch(pred, y, true);
     if (!Number.isFinite(scored.loss)) return scored; // the caller reports where; no update with a broken gradient
-    const store = this.params!;
     store.zeroGrads();
     const ctx: ForwardContext = { kernels: this.kernels, training: true, rng: this.dropoutRng };
     let grad: Tensor | null;

@@ -7,9 +7,11 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { referenceKernels as R } from '../../src/kernels/reference/index.js';
 import { createWasmKernels } from '../../src/kernels/wasm/index.js';
-import type { Kernels, RnnForwardArgs, RnnForwardResult } from '../../src/kernels/kernels.js';
+import type { RnnForwardArgs } from '../../src/kernels/kernels.js';
 import { Random } from '../../src/random.js';
 import { randomArray } from '../helpers/gradcheck.js';
+import { assertClose, rnnForward } from '../helpers/rnn-kernels.js';
+import type { RnnCase } from '../helpers/rnn-kernels.js';
 
 const W1 = createWasmKernels({ threads: 1 });
 const W2 = createWasmKernels({ threads: 2 });
@@ -18,31 +20,10 @@ after(() => {
   W2.dispose();
 });
 
-type Kind = 'simpleRNN' | 'lstm' | 'gru';
-const fwd = (k: Kernels, kind: Kind, a: RnnForwardArgs): RnnForwardResult =>
-  kind === 'lstm' ? k.lstmForward(a) : kind === 'gru' ? k.gruForward(a) : k.simpleRnnForward(a);
+const fwd = rnnForward;
+const close = assertClose;
 
-function close(what: string, got: Float32Array | null, want: Float32Array | null, tol = 1e-5): void {
-  if (!want) return assert.equal(got, null, what);
-  assert.ok(got, what);
-  assert.equal(got.length, want.length, `${what}: length`);
-  for (let i = 0; i < want.length; i++) {
-    if (!(Math.abs(got[i] - want[i]) <= tol * Math.max(1, Math.abs(want[i])))) assert.fail(`${what}: [${i}] got ${got[i]}, want ${want[i]}`);
-  }
-}
-
-interface Case {
-  kind: Kind;
-  B: number;
-  T: number;
-  E: number;
-  H: number;
-  V: number;
-  goBackwards?: boolean;
-  resetAfter?: boolean;
-  useBias?: boolean;
-  h0?: boolean;
-}
+type Case = RnnCase;
 
 const cases: Case[] = [
   { kind: 'simpleRNN', B: 3, T: 5, E: 4, H: 6, V: 7 },

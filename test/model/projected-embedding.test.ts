@@ -4,28 +4,14 @@
 // setWeights, writes into Param.value), so a stale projected table fails here.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { layers, optimizers, Random, resolveBackend, Sequential, Tensor, type Kernels } from '../../src/index.js';
-import type { RnnForwardArgs } from '../../src/kernels/kernels.js';
+import { layers, optimizers, Random, Sequential, Tensor, type Kernels } from '../../src/index.js';
+import { countingBackend } from '../helpers/rnn-kernels.js';
 import type { Layer } from '../../src/layers/layer.js';
 
 /** The default backend, counting recurrent forwards that got an inputProjection. */
-function countingBackend(): { kernels: Kernels; projected: () => number } {
-  const base = resolveBackend();
-  let projected = 0;
-  const kernels = new Proxy(base, {
-    get(target, prop) {
-      const v = Reflect.get(target, prop, target) as unknown;
-      if (typeof v !== 'function') return v;
-      if (prop === 'lstmForward' || prop === 'gruForward' || prop === 'simpleRnnForward') {
-        return (a: RnnForwardArgs) => {
-          if (a.inputProjection) projected++;
-          return (v as (a: RnnForwardArgs) => unknown).call(target, a);
-        };
-      }
-      return (v as (...a: unknown[]) => unknown).bind(target);
-    },
-  });
-  return { kernels, projected: () => projected };
+function projectionCounter(): { kernels: Kernels; projected: () => number } {
+  const { kernels, count } = countingBackend((a) => !!a.inputProjection);
+  return { kernels, projected: count };
 }
 
 /** The model's inference output computed layer by layer (never fused). */
@@ -63,7 +49,7 @@ describe('Embedding → recurrent inference with the projected table', () => {
   for (const [name, make] of recurrent) {
     it(`${name}: predict equals the layer-by-layer result after training steps and setWeights`, () => {
       const B = 4, T = 6, V = 20;
-      const { kernels, projected } = countingBackend();
+      const { kernels, projected } = projectionCounter();
       const model = new Sequential([layers.embedding({ inputDim: V, outputDim: 6, inputLength: T }), make(), layers.dense({ units: 1, activation: 'sigmoid' })], { seed: 3, backend: kernels });
       model.compile({ optimizer: optimizers.adam({ learningRate: 0.05 }), loss: 'binaryCrossentropy' });
       const x = ids(1, B, T, V);
@@ -111,7 +97,7 @@ describe('Embedding → recurrent inference with the projected table', () => {
 
   it('a large vocabulary is projected only once enough token rows have gone through the normal path', () => {
     const B = 2, T = 5, V = 45; // B·T = 10 rows per predict: the table is built on the 5th predict
-    const { kernels, projected } = countingBackend();
+    const { kernels, projected } = projectionCounter();
     const model = new Sequential([layers.embedding({ inputDim: V, outputDim: 4, inputLength: T }), layers.lstm({ units: 3 })], { seed: 5, backend: kernels });
     const x = ids(2, B, T, V);
     const want = unfused(model, x);

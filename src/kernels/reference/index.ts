@@ -7,9 +7,14 @@ import { activationBackward, activationForward } from './activations.js';
 import { adamUpdate } from './adam.js';
 import { denseBackward, denseForward } from './dense.js';
 import { embeddingBackward, embeddingForward } from './embedding.js';
+import { withEmbeddedInput } from './embedded-input.js';
 import { gruBackward, gruForward } from './gru.js';
 import { lstmBackward, lstmForward } from './lstm.js';
 import { simpleRnnBackward, simpleRnnForward } from './simple-rnn.js';
+
+const [simpleRnnF, simpleRnnB] = withEmbeddedInput('simpleRnnForward', simpleRnnForward, simpleRnnBackward);
+const [lstmF, lstmB] = withEmbeddedInput('lstmForward', lstmForward, lstmBackward);
+const [gruF, gruB] = withEmbeddedInput('gruForward', gruForward, gruBackward);
 
 export const referenceKernels: Kernels = {
   name: 'reference',
@@ -19,11 +24,11 @@ export const referenceKernels: Kernels = {
   embeddingBackward,
   activationForward,
   activationBackward,
-  simpleRnnForward,
-  simpleRnnBackward,
-  lstmForward,
-  lstmBackward,
-  gruForward,
-  gruBackward,
+  simpleRnnForward: simpleRnnF,
+  simpleRnnBackward: simpleRnnB,
+  lstmForward: lstmF,
+  lstmBackward: lstmB,
+  gruForward: gruF,
+  gruBackward: gruB,
   adamUpdate,
 };

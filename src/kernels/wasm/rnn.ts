@@ -9,6 +9,7 @@
  * LSTM, 3H for GRU); sequence buffers in the arena are time-major [T, B, F].
  */
 import type { KernelCache, RnnBackwardArgs, RnnBackwardResult, RnnForwardArgs, RnnForwardResult, RnnKind } from '../kernels.js';
+import { checkEmbeddedInput } from '../reference/embedded-input.js';
 import { actCode } from './activations.js';
 import type { Task, WasmRuntime } from './runtime.js';
 
@@ -26,6 +27,9 @@ interface WasmCache extends KernelCache {
   resetAfter: boolean;
   hasBias: boolean;
   biasLen: number;
+  /** embeddedInput: the vocabulary size (0 = plain x) and whether the table was projected (x never materialised). */
+  V: number;
+  projected: boolean;
   ptr: Record<string, number>; // arena offsets (0 = absent)
   released: boolean;
 }
@@ -49,9 +53,10 @@ function emptyForward(kind: RnnKind, args: RnnForwardArgs): RnnForwardResult {
 }
 
 function emptyBackward(c: EmptyCache, dhLast: Float32Array | null, dcLast: Float32Array | null): RnnBackwardResult {
-  const { B, T, D, H, bias } = c.args;
+  const { B, T, D, H, bias, embeddedInput } = c.args;
   return {
-    dx: new Float32Array(B * T * D),
+    dx: new Float32Array(embeddedInput ? 0 : B * T * D),
+    dTable: embeddedInput ? new Float32Array(embeddedInput.V * D) : null,
     dKernel: new Float32Array(D * c.G),
     dRecurrentKernel: new Float32Array(H * c.G),
     dBias: bias ? new Float32Array(c.biasLen) : null,
@@ -85,6 +90,17 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     return out;
   }
 
+  /** ids [B, T] → time-major processing order [T·B] in the arena: row (s, b) is ids[b, t(s)]. */
+  function timeMajorIds(ids: Int32Array, B: number, T: number, goBackwards: boolean): number {
+    const off = rt.alloc(B * T * 4);
+    const tm = new Int32Array(rt.memory.buffer, off, B * T);
+    for (let s = 0; s < T; s++) {
+      const t = goBackwards ? T - 1 - s : s;
+      for (let b = 0; b < B; b++) tm[s * B + b] = ids[b * T + t];
+    }
+    return off;
+  }
+
   function rnnForward(kind: RnnKind, args: RnnForwardArgs): RnnForwardResult {
     const { B, T, D, H, goBackwards, training } = args;
     if (B === 0 || T === 0 || H === 0) return emptyForward(kind, args);
@@ -99,16 +115,13 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     if (proj && training) throw new Error(`wasm ${kind}: inputProjection is for inference only (training must be false)`);
     if (proj && proj.ids.length !== TB) throw new Error(`wasm ${kind}: inputProjection has ${proj.ids.length} ids, expected B·T = ${TB}`);
     if (proj && proj.table.length % G !== 0) throw new Error(`wasm ${kind}: inputProjection table has length ${proj.table.length}, not a multiple of G·H = ${G}`);
+    const emb = args.embeddedInput ?? null;
+    checkEmbeddedInput(`wasm ${kind}`, args);
+    // Project the embedding table (V rows) instead of every step's x (B·T rows) when that is less work.
+    const projectTable = !!emb && emb.V < TB;
     // Every sequence buffer is time-major [T, B, F] in processing order.
     const p: Record<string, number> = {};
     const temps: number[] = [];
-    if (!proj) {
-      const raw = rt.put(args.x);
-      temps.push(raw);
-      p.xs = rt.alloc(TB * D * 4);
-      rt.toTimeMajor(p.xs, raw, B, T, D, goBackwards);
-      p.W = rt.put(args.kernel);
-    }
     p.U = rt.put(args.recurrentKernel);
     p.bias = args.bias ? rt.put(args.bias) : 0;
     p.h0 = args.h0 ? rt.put(args.h0) : rt.zeros(B * H);
@@ -117,20 +130,35 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     p.HM = training ? rt.alloc(TB * H * 4) : 0;
     const tmp = rt.alloc(B * H * 4);
     temps.push(tmp);
-    // input projection of every step: P = xs·W + b  ([T·B, G]), or the given one laid out the same way
+    // input projection of every step: P = xs·W + b  ([T·B, G]), or gathered rows of a projected table
     p.P = rt.alloc(TB * G * 4);
     if (proj) {
-      // gather the rows straight into time-major processing order: row (s, b) is table[ids[b, t(s)]]
       const table = rt.put(proj.table);
-      const ids = rt.alloc(TB * 4);
+      const ids = timeMajorIds(proj.ids, B, T, goBackwards);
       temps.push(table, ids);
-      const idsTM = new Int32Array(rt.memory.buffer, ids, TB);
-      for (let s = 0; s < T; s++) {
-        const t = goBackwards ? T - 1 - s : s;
-        for (let b = 0; b < B; b++) idsTM[s * B + b] = proj.ids[b * T + t];
-      }
       ex.embeddingGather(p.P, table, ids, TB, G);
-    } else rt.gemm(TB, G, D, p.xs, D, 1, p.W, G, 1, p.P, G, { bias: p.bias });
+    } else if (emb) {
+      p.W = rt.put(args.kernel);
+      p.table = rt.put(emb.table);
+      p.ids = timeMajorIds(emb.ids, B, T, goBackwards);
+      if (projectTable) {
+        const TW = rt.alloc(emb.V * G * 4); // [V, G] = table·W + b
+        rt.gemm(emb.V, G, D, p.table, D, 1, p.W, G, 1, TW, G, { bias: p.bias });
+        ex.embeddingGather(p.P, TW, p.ids, TB, G);
+        rt.release(TW);
+      } else {
+        p.xs = rt.alloc(TB * D * 4);
+        ex.embeddingGather(p.xs, p.table, p.ids, TB, D);
+        rt.gemm(TB, G, D, p.xs, D, 1, p.W, G, 1, p.P, G, { bias: p.bias });
+      }
+    } else {
+      const raw = rt.put(args.x);
+      temps.push(raw);
+      p.xs = rt.alloc(TB * D * 4);
+      rt.toTimeMajor(p.xs, raw, B, T, D, goBackwards);
+      p.W = rt.put(args.kernel);
+      rt.gemm(TB, G, D, p.xs, D, 1, p.W, G, 1, p.P, G, { bias: p.bias });
+    }
     // the recurrent kernel, packed once for all steps (GRU without resetAfter: z|r and h columns apart)
     if (kind === 'gru' && !resetAfter) {
       temps.push((p.Up = rt.pack(p.U, H, 2 * H, G, 1)));
@@ -170,10 +198,13 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     p.RP = p.Up = p.Uh = 0;
     rt.releaseAll(temps);
 
-    const outBT = rt.alloc(TB * H * 4);
-    rt.fromTimeMajor(outBT, p.out, B, T, H, false);
-    const output = rt.copyOut(outBT, TB * H);
-    rt.release(outBT);
+    let output: Float32Array = new Float32Array(0);
+    if (args.returnSequences ?? true) {
+      const outBT = rt.alloc(TB * H * 4);
+      rt.fromTimeMajor(outBT, p.out, B, T, H, false);
+      output = rt.copyOut(outBT, TB * H);
+      rt.release(outBT);
+    }
     const hLast = rt.copyOut(p.out + (T - 1) * B * H * 4, B * H);
     const cLast = kind === 'lstm' ? rt.copyOut(p.Cs + (T - 1) * B * H * 4, B * H) : null;
     if (!training) {
@@ -189,6 +220,8 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
       resetAfter,
       hasBias: !!args.bias,
       biasLen,
+      V: emb ? emb.V : 0,
+      projected: projectTable,
       ptr: p,
       released: false,
     };
@@ -247,28 +280,52 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
         };
       });
       rt.run(tasks);
-      // 2. weight and input gradients as large GEMMs over all T·B rows
+      // 2. weight and input gradients as large GEMMs over all T·B rows (over V table rows when the table was projected)
       const dW = t(rt.zeros(D * G));
       const dU = t(rt.zeros(H * G));
       const db = c.hasBias ? dbs[0] : 0;
       for (let k = 1; k < dbs.length; k++) ex.addInto(db, dbs[k], c.biasLen);
+      let dS = 0; // projected table: dS [V, G], row v = Σ of dP over the steps that read token v
+      if (c.projected) {
+        dS = t(rt.zeros(c.V * G));
+        ex.embeddingScatter(dS, p.ids, p.P, TB, G);
+      }
+      // dW = xᵀ·dP, or tableᵀ·dS (A(d, row) read column-strided from the row-major x / table)
+      const xRows = c.projected ? c.V : TB;
+      const xIn = c.projected ? p.table : p.xs;
+      const dIn = c.projected ? dS : p.P;
       if (kind === 'gru') {
         const H2 = 2 * H;
-        rt.gemm(D, G, TB, p.xs, 1, D, p.P, G, 1, dW, G);
+        rt.gemm(D, G, xRows, xIn, 1, D, dIn, G, 1, dW, G);
         rt.gemm(H, H2, TB, p.HM, 1, H, p.P, G, 1, dU, G);
         if (c.resetAfter) rt.gemm(H, H, TB, p.HM, 1, H, p.RH, H, 1, dU + H2 * 4, G);
         else rt.gemm(H, H, TB, p.RH, 1, H, p.P + H2 * 4, G, 1, dU + H2 * 4, G);
+      } else if (c.projected) {
+        rt.gemm(D, G, xRows, xIn, 1, D, dIn, G, 1, dW, G);
+        rt.gemm(H, G, TB, p.HM, 1, H, p.P, G, 1, dU, G);
       } else {
         const dZp = t(rt.pack(p.P, TB, G, G, 1)); // packed once for both weight gradients
         rt.gemmPacked(D, G, TB, p.xs, 1, D, dZp, TB, dW, G);
         rt.gemmPacked(H, G, TB, p.HM, 1, H, dZp, TB, dU, G);
       }
-      const dxs = t(rt.alloc(TB * D * 4));
-      rt.gemm(TB, D, G, p.P, G, 1, p.W, 1, G, dxs, D, { bias: 0 }); // dZ·Wᵀ
-      const dxBT = t(rt.alloc(TB * D * 4));
-      rt.fromTimeMajor(dxBT, dxs, B, T, D, c.goBackwards);
+      // the input gradient: dP·Wᵀ, per step ([T·B, D]) or per table row (dTable = dS·Wᵀ)
+      const dxs = t(rt.alloc(xRows * D * 4));
+      rt.gemm(xRows, D, G, dIn, G, 1, p.W, 1, G, dxs, D, { bias: 0 });
+      let dx: Float32Array = new Float32Array(0);
+      let dTable: Float32Array | null = null;
+      if (c.projected) dTable = rt.copyOut(dxs, c.V * D);
+      else if (c.V) {
+        const dT = t(rt.zeros(c.V * D));
+        ex.embeddingScatter(dT, p.ids, dxs, TB, D);
+        dTable = rt.copyOut(dT, c.V * D);
+      } else {
+        const dxBT = t(rt.alloc(TB * D * 4));
+        rt.fromTimeMajor(dxBT, dxs, B, T, D, c.goBackwards);
+        dx = rt.copyOut(dxBT, TB * D);
+      }
       return {
-        dx: rt.copyOut(dxBT, TB * D),
+        dx,
+        dTable,
         dKernel: rt.copyOut(dW, D * G),
         dRecurrentKernel: rt.copyOut(dU, H * G),
         dBias: db ? rt.copyOut(db, c.biasLen) : null,

@@ -1,0 +1,57 @@
+// Shared by the kernel and model tests of the recurrent kernels: dispatch by kind,
+// a closeness assertion, and a backend wrapper that counts recurrent forwards.
+import assert from 'node:assert/strict';
+import { resolveBackend } from '../../src/kernels/backend.js';
+import type { Kernels, RnnBackwardArgs, RnnBackwardResult, RnnForwardArgs, RnnForwardResult, RnnKind } from '../../src/kernels/kernels.js';
+
+export const rnnForward = (k: Kernels, kind: RnnKind, a: RnnForwardArgs): RnnForwardResult =>
+  kind === 'lstm' ? k.lstmForward(a) : kind === 'gru' ? k.gruForward(a) : k.simpleRnnForward(a);
+export const rnnBackward = (k: Kernels, kind: RnnKind, a: RnnBackwardArgs): RnnBackwardResult =>
+  kind === 'lstm' ? k.lstmBackward(a) : kind === 'gru' ? k.gruBackward(a) : k.simpleRnnBackward(a);
+
+/** |got − want| ≤ tol·max(1, |want|) elementwise; a null `want` requires a null / absent `got`. */
+export function assertClose(what: string, got: Float32Array | null | undefined, want: Float32Array | null, tol = 1e-5): void {
+  if (!want) return assert.ok(!got, what);
+  assert.ok(got, what);
+  assert.equal(got.length, want.length, `${what}: length`);
+  for (let i = 0; i < want.length; i++) {
+    if (!(Math.abs(got[i] - want[i]) <= tol * Math.max(1, Math.abs(want[i])))) assert.fail(`${what}: [${i}] got ${got[i]}, want ${want[i]}`);
+  }
+}
+
+/** The default backend, counting the recurrent forwards whose args satisfy `counts`. */
+export function countingBackend(counts: (a: RnnForwardArgs) => boolean): { kernels: Kernels; count: () => number } {
+  const base = resolveBackend();
+  let n = 0;
+  const kernels = new Proxy(base, {
+    get(target, prop) {
+      const v = Reflect.get(target, prop, target) as unknown;
+      if (typeof v !== 'function') return v;
+      if (prop === 'lstmForward' || prop === 'gruForward' || prop === 'simpleRnnForward') {
+        return (a: RnnForwardArgs) => {
+          if (counts(a)) n++;
+          return (v as (a: RnnForwardArgs) => unknown).call(target, a);
+        };
+      }
+      return (v as (...a: unknown[]) => unknown).bind(target);
+    },
+  });
+  return { kernels, count: () => n };
+}
+
+/** A recurrent-kernel test case over embedded token ids (E = D, vocabulary V). */
+export interface RnnCase {
+  kind: RnnKind;
+  B: number;
+  T: number;
+  E: number;
+  H: number;
+  V: number;
+  goBackwards?: boolean;
+  resetAfter?: boolean;
+  useBias?: boolean;
+  h0?: boolean;
+  recurrentDropout?: boolean;
+  /** Only the last output is used (returnSequences false). */
+  lastOnly?: boolean;
+}

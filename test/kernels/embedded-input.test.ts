@@ -1,0 +1,119 @@
+// RnnForwardArgs.embeddedInput: a forward on token ids through an embedding
+// table must equal the plain forward on the gathered x, and its backward must
+// give the same weight gradients plus dTable = dx scattered onto the table rows.
+// Checked against the reference backend's plain path on the reference backend
+// itself and on wasm (threads 1 and 2), for both wasm routes: V < B·T (the table
+// is projected once, the weight / table gradients come from the scattered dP)
+// and V ≥ B·T (rows gathered into x); all three kinds, both GRU variants,
+// goBackwards, initial states, recurrent dropout, returnSequences false.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { referenceKernels as R } from '../../src/kernels/reference/index.js';
+import { createWasmKernels } from '../../src/kernels/wasm/index.js';
+import type { RnnForwardArgs } from '../../src/kernels/kernels.js';
+import { Random } from '../../src/random.js';
+import { randomArray } from '../helpers/gradcheck.js';
+import { assertClose, rnnBackward, rnnForward } from '../helpers/rnn-kernels.js';
+import type { RnnCase } from '../helpers/rnn-kernels.js';
+
+const W1 = createWasmKernels({ threads: 1 });
+const W2 = createWasmKernels({ threads: 2 });
+after(() => {
+  W1.dispose();
+  W2.dispose();
+});
+
+const fwd = rnnForward;
+const bwd = rnnBackward;
+const close = (what: string, got: Float32Array | null | undefined, want: Float32Array | null): void => assertClose(what, got, want, 2e-5);
+
+type Case = RnnCase;
+
+// V < B·T: the wasm backend projects the table; V ≥ B·T: it gathers x
+const cases: Case[] = [
+  { kind: 'simpleRNN', B: 3, T: 5, E: 4, H: 6, V: 7 },
+  { kind: 'simpleRNN', B: 2, T: 4, E: 3, H: 5, V: 30, goBackwards: true, h0: true },
+  { kind: 'lstm', B: 3, T: 6, E: 5, H: 7, V: 11, lastOnly: true },
+  { kind: 'lstm', B: 5, T: 3, E: 4, H: 8, V: 6, goBackwards: true, h0: true, recurrentDropout: true },
+  { kind: 'lstm', B: 2, T: 4, E: 3, H: 4, V: 40, useBias: false },
+  { kind: 'gru', B: 3, T: 5, E: 4, H: 6, V: 8, resetAfter: true },
+  { kind: 'gru', B: 4, T: 4, E: 5, H: 5, V: 50, resetAfter: true, goBackwards: true, h0: true, lastOnly: true },
+  { kind: 'gru', B: 3, T: 5, E: 4, H: 6, V: 8, resetAfter: false, recurrentDropout: true },
+  { kind: 'gru', B: 2, T: 6, E: 3, H: 7, V: 12, resetAfter: false, goBackwards: true },
+];
+
+function setup(c: Case, seed: number): { plain: RnnForwardArgs; embedded: RnnForwardArgs; ids: Int32Array; dOutput: Float32Array | null; dhLast: Float32Array; dcLast: Float32Array | null } {
+  const rng = new Random(seed);
+  const { B, T, E, H, V } = c;
+  const G = (c.kind === 'lstm' ? 4 : c.kind === 'gru' ? 3 : 1) * H;
+  const biasLen = c.kind === 'gru' && (c.resetAfter ?? true) ? 2 * G : G;
+  const table = randomArray(rng, V * E, 0.8);
+  const ids = new Int32Array(B * T);
+  for (let i = 0; i < ids.length; i++) ids[i] = Math.floor(rng.next() * V);
+  ids[0] = ids[ids.length - 1] = 1; // a repeated id: its rows' gradients add up
+  const mask = c.recurrentDropout ? Float32Array.from(randomArray(rng, B * H, 1), (v) => (v > 0 ? 2 : 0)) : null;
+  const plain: RnnForwardArgs = {
+    x: R.embeddingForward(ids, table, B * T, E),
+    kernel: randomArray(rng, E * G, 0.5),
+    recurrentKernel: randomArray(rng, H * G, 0.5),
+    bias: c.useBias === false ? null : randomArray(rng, biasLen, 0.5),
+    h0: c.h0 ? randomArray(rng, B * H, 0.5) : null,
+    c0: c.h0 && c.kind === 'lstm' ? randomArray(rng, B * H, 0.5) : null,
+    recurrentMask: mask,
+    B, T, D: E, H,
+    goBackwards: c.goBackwards ?? false,
+    activation: 'tanh',
+    recurrentActivation: 'sigmoid',
+    resetAfter: c.kind === 'gru' ? (c.resetAfter ?? true) : undefined,
+    training: true,
+  };
+  // x must not be read: give an empty one
+  const embedded: RnnForwardArgs = { ...plain, x: new Float32Array(0), embeddedInput: { table, ids, V }, returnSequences: !c.lastOnly };
+  return {
+    plain,
+    embedded,
+    ids,
+    dOutput: c.lastOnly ? null : randomArray(rng, B * T * H, 1),
+    dhLast: randomArray(rng, B * H, 1),
+    dcLast: c.kind === 'lstm' ? randomArray(rng, B * H, 1) : null,
+  };
+}
+
+describe('RnnForwardArgs.embeddedInput', () => {
+  for (const [name, k] of [['reference', R], ['wasm 1 thread', W1], ['wasm 2 threads', W2]] as const) {
+    cases.forEach((c, i) => {
+      const route = c.V < c.B * c.T ? 'projected table' : 'gathered x';
+      const label = `${name}: ${c.kind} B${c.B} T${c.T} E${c.E} H${c.H} V${c.V} (${route})${c.goBackwards ? ' goBackwards' : ''}${c.kind === 'gru' ? ` resetAfter=${c.resetAfter ?? true}` : ''}${c.useBias === false ? ' no bias' : ''}${c.h0 ? ' h0' : ''}${c.recurrentDropout ? ' recurrentDropout' : ''}${c.lastOnly ? ' last output only' : ''}`;
+      test(`${label}: forward and backward equal the plain path on the gathered x`, () => {
+        const s = setup(c, 200 + i);
+        const want = fwd(R, c.kind, s.plain);
+        const got = fwd(k, c.kind, s.embedded);
+        if (!c.lastOnly) close('output', got.output, want.output);
+        close('hLast', got.hLast, want.hLast);
+        close('cLast', got.cLast, want.cLast);
+        const grads = { dOutput: s.dOutput, dhLast: s.dhLast, dcLast: s.dcLast };
+        const gw = bwd(R, c.kind, { cache: want.cache!, ...grads });
+        const gg = bwd(k, c.kind, { cache: got.cache!, ...grads });
+        close('dKernel', gg.dKernel, gw.dKernel);
+        close('dRecurrentKernel', gg.dRecurrentKernel, gw.dRecurrentKernel);
+        close('dBias', gg.dBias, gw.dBias);
+        close('dh0', gg.dh0, gw.dh0);
+        close('dc0', gg.dc0, gw.dc0);
+        close('dTable', gg.dTable, R.embeddingBackward(s.ids, gw.dx, c.B * c.T, c.E, c.V));
+        assert.equal(gg.dx.length, 0, 'dx is empty with embeddedInput');
+      });
+    });
+    test(`${name}: inference with embeddedInput keeps no cache`, () => {
+      const s = setup(cases[0], 3);
+      const got = fwd(k, 'simpleRNN', { ...s.embedded, training: false });
+      close('output', got.output, fwd(R, 'simpleRNN', { ...s.plain, training: false }).output);
+      assert.equal(got.cache, null);
+    });
+    test(`${name}: embeddedInput with the wrong number of ids or a table of the wrong size throws`, () => {
+      const s = setup(cases[2], 1);
+      const e = s.embedded.embeddedInput!;
+      assert.throws(() => fwd(k, 'lstm', { ...s.embedded, embeddedInput: { ...e, ids: e.ids.subarray(1) } }), /needs 18 int32 ids/);
+      assert.throws(() => fwd(k, 'lstm', { ...s.embedded, embeddedInput: { ...e, V: e.V + 1 } }), /table has length 55, expected V·E = 12·5/);
+    });
+  }
+});
