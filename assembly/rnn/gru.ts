@@ -4,7 +4,7 @@
 // G gates (G = 3H). Buffers are time-major [T, SB, ·], pointers already offset to the slice.
 
 import { ld, st } from '../simd';
-import { K_ONE, SIGMOID, TANH, actV, dactV, kc } from '../activations';
+import { K_ONE, SIGMOID, TANH, gateV, dactV, kc } from '../activations';
 import { gemmP } from '../gemm-packed';
 import { fillRows } from '../layout';
 import { acc, addMasked, recurrentInput, stepPtr } from './common';
@@ -15,10 +15,10 @@ import { acc, addMasked, recurrentInput, stepPtr } from './common';
 @inline function gruForwardVecRA(n: i32, j: i32, row: usize, H4: usize, act: i32, ract: i32, px: usize, pr: usize, hps: usize, os: usize, rhs: usize): void {
   const oj = <usize>j << 2;
   const o = row + oj;
-  const z = actV(ract, f32x4.add(ld(px + oj, n), ld(pr + oj, n)));
-  const r = actV(ract, f32x4.add(ld(px + H4 + oj, n), ld(pr + H4 + oj, n)));
+  const z = gateV(ract, f32x4.add(ld(px + oj, n), ld(pr + oj, n)));
+  const r = gateV(ract, f32x4.add(ld(px + H4 + oj, n), ld(pr + H4 + oj, n)));
   const rph = ld(pr + 2 * H4 + oj, n);
-  const hh = actV(act, f32x4.add(ld(px + 2 * H4 + oj, n), f32x4.mul(r, rph)));
+  const hh = gateV(act, f32x4.add(ld(px + 2 * H4 + oj, n), f32x4.mul(r, rph)));
   st(os + o, f32x4.add(f32x4.mul(z, f32x4.sub(ld(hps + o, n), hh)), hh), n);
   if (rhs != 0) {
     st(px + oj, z, n);
@@ -31,8 +31,8 @@ import { acc, addMasked, recurrentInput, stepPtr } from './common';
 // @ts-ignore: decorator
 @inline function gruForwardVecZR(n: i32, j: i32, row: usize, H4: usize, ract: i32, px: usize, pr: usize, hm: usize, rh: usize): void {
   const oj = <usize>j << 2;
-  const z = actV(ract, f32x4.add(ld(px + oj, n), ld(pr + oj, n)));
-  const r = actV(ract, f32x4.add(ld(px + H4 + oj, n), ld(pr + H4 + oj, n)));
+  const z = gateV(ract, f32x4.add(ld(px + oj, n), ld(pr + oj, n)));
+  const r = gateV(ract, f32x4.add(ld(px + H4 + oj, n), ld(pr + H4 + oj, n)));
   st(px + oj, z, n);
   st(px + H4 + oj, r, n);
   st(rh + row + oj, f32x4.mul(r, ld(hm + row + oj, n)), n);
@@ -43,7 +43,7 @@ import { acc, addMasked, recurrentInput, stepPtr } from './common';
   const oj = <usize>j << 2;
   const o = row + oj;
   const z = ld(px + oj, n);
-  const hh = actV(act, ld(px + 2 * H4 + oj, n));
+  const hh = gateV(act, ld(px + 2 * H4 + oj, n));
   st(px + 2 * H4 + oj, hh, n);
   st(os + o, f32x4.add(f32x4.mul(z, f32x4.sub(ld(hps + o, n), hh)), hh), n);
 }

@@ -3,7 +3,7 @@
 // G gates (G = 4H). Buffers are time-major [T, SB, ·], pointers already offset to the slice.
 
 import { ld, st } from '../simd';
-import { SIGMOID, TANH, actV, dactV } from '../activations';
+import { SIGMOID, TANH, gateV, dactV } from '../activations';
 import { gemmP } from '../gemm-packed';
 import { acc, addMasked, recurrentInput, stepPtr } from './common';
 
@@ -13,12 +13,12 @@ import { acc, addMasked, recurrentInput, stepPtr } from './common';
 @inline function lstmForwardVec(n: i32, j: i32, row: usize, H4: usize, act: i32, ract: i32, pz: usize, cps: usize, cs: usize, os: usize, acs: usize): void {
   const o = row + (<usize>j << 2);
   const pi = pz + (<usize>j << 2);
-  const i = actV(ract, ld(pi, n));
-  const f = actV(ract, ld(pi + H4, n));
-  const g = actV(act, ld(pi + 2 * H4, n));
-  const og = actV(ract, ld(pi + 3 * H4, n));
+  const i = gateV(ract, ld(pi, n));
+  const f = gateV(ract, ld(pi + H4, n));
+  const g = gateV(act, ld(pi + 2 * H4, n));
+  const og = gateV(ract, ld(pi + 3 * H4, n));
   const c = f32x4.add(f32x4.mul(f, ld(cps + o, n)), f32x4.mul(i, g));
-  const ac = actV(act, c);
+  const ac = gateV(act, c);
   st(cs + o, c, n);
   st(os + o, f32x4.mul(og, ac), n);
   if (acs != 0) {

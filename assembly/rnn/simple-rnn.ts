@@ -3,7 +3,7 @@
 // G gates (G = H). Buffers are time-major [T, SB, ·], pointers already offset to the slice.
 
 import { ld, st } from '../simd';
-import { TANH, actV, dactV } from '../activations';
+import { TANH, gateV, dactV } from '../activations';
 import { gemmP } from '../gemm-packed';
 import { acc, addMasked, recurrentInput, stepPtr } from './common';
 
@@ -12,7 +12,7 @@ import { acc, addMasked, recurrentInput, stepPtr } from './common';
 // @ts-ignore: decorator
 @inline function simpleRnnForwardVec(n: i32, j: i32, pa: usize, po: usize, act: i32): void {
   const o = <usize>j << 2;
-  st(po + o, actV(act, ld(pa + o, n)), n);
+  st(po + o, gateV(act, ld(pa + o, n)), n);
 }
 
 // @ts-ignore: decorator
