@@ -120,11 +120,16 @@ export interface RnnBackwardArgs {
   dhLast: Float32Array | null;
   /** Gradient w.r.t. cLast [B, H] (LSTM), or null. */
   dcLast?: Float32Array | null;
+  /**
+   * With a forward that had embeddedInput: a [V, E] buffer the table gradient is
+   * added into (a model's gradient buffer), instead of returning a fresh `dTable`.
+   */
+  tableGrad?: Float32Array | null;
 }
 
 export interface RnnBackwardResult {
   dx: Float32Array; //              [B, T, D] (empty when the forward had embeddedInput)
-  /** [V, E] gradient w.r.t. the embedding table when the forward had embeddedInput, else null / absent. */
+  /** [V, E] gradient w.r.t. the embedding table when the forward had embeddedInput and no `tableGrad` was given, else null / absent. */
   dTable?: Float32Array | null;
   dKernel: Float32Array; //         [D, G·H]
   dRecurrentKernel: Float32Array; // [H, G·H]

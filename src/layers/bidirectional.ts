@@ -123,7 +123,7 @@ export class Bidirectional extends Layer {
     const dxF = this.forwardLayer.backward(new Tensor(dF, outShape), ctx);
     const dxB = this.backwardLayer.backward(new Tensor(dB, outShape), ctx);
     if (!dxF || !dxB) return null; // forwardEmbedded: the table gradient went into the embedding
-    accumulate(dxF.data as Float32Array, dxB.data);
+    accumulate(dxF.data as Float32Array, dxB.data as Float32Array);
     return dxF;
   }
 

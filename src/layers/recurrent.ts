@@ -250,15 +250,12 @@ export abstract class RecurrentLayer extends Layer {
       dOutput: this.returnSequences ? (dy.data as Float32Array) : null,
       dhLast: this.returnSequences ? null : (dy.data as Float32Array),
       dcLast: null,
+      tableGrad: f.tableGrad,
     });
     accumulate(this.kernel.grad, g.dKernel);
     accumulate(this.recurrentKernel.grad, g.dRecurrentKernel);
     if (this.bias && g.dBias) accumulate(this.bias.grad, g.dBias);
-    if (f.tableGrad) {
-      if (!g.dTable) throw new Error(`${this.name}: the ${ctx.kernels.name} backend returned no embedding-table gradient`);
-      accumulate(f.tableGrad, g.dTable);
-      return null;
-    }
+    if (f.tableGrad) return null; // the kernel added the table gradient into f.tableGrad
     const dx = g.dx;
     if (f.inputMask) {
       const { B, T, D } = f;

@@ -5,7 +5,8 @@
 // itself and on wasm (threads 1 and 2), for both wasm routes: V < B·T (the table
 // is projected once, the weight / table gradients come from the scattered dP)
 // and V ≥ B·T (rows gathered into x); all three kinds, both GRU variants,
-// goBackwards, initial states, recurrent dropout, returnSequences false.
+// goBackwards, initial states, recurrent dropout, returnSequences false, and
+// the table gradient returned (dTable) or added into a given buffer (tableGrad).
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { referenceKernels as R } from '../../src/kernels/reference/index.js';
@@ -93,13 +94,20 @@ describe('RnnForwardArgs.embeddedInput', () => {
         close('cLast', got.cLast, want.cLast);
         const grads = { dOutput: s.dOutput, dhLast: s.dhLast, dcLast: s.dcLast };
         const gw = bwd(R, c.kind, { cache: want.cache!, ...grads });
-        const gg = bwd(k, c.kind, { cache: got.cache!, ...grads });
+        // every other case adds into a prefilled tableGrad instead of returning dTable
+        const prefill = i % 2 === 1 ? randomArray(new Random(i), c.V * c.E, 1) : null;
+        const tableGrad = prefill ? prefill.slice() : null;
+        const gg = bwd(k, c.kind, { cache: got.cache!, ...grads, tableGrad });
         close('dKernel', gg.dKernel, gw.dKernel);
         close('dRecurrentKernel', gg.dRecurrentKernel, gw.dRecurrentKernel);
         close('dBias', gg.dBias, gw.dBias);
         close('dh0', gg.dh0, gw.dh0);
         close('dc0', gg.dc0, gw.dc0);
-        close('dTable', gg.dTable, R.embeddingBackward(s.ids, gw.dx, c.B * c.T, c.E, c.V));
+        const wantTable = R.embeddingBackward(s.ids, gw.dx, c.B * c.T, c.E, c.V);
+        if (prefill) {
+          assert.equal(gg.dTable ?? null, null, 'no dTable when tableGrad is given');
+          close('tableGrad', tableGrad, wantTable.map((v, j) => v + prefill[j]));
+        } else close('dTable', gg.dTable, wantTable);
         assert.equal(gg.dx.length, 0, 'dx is empty with embeddedInput');
       });
     });

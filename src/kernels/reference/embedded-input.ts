@@ -27,6 +27,11 @@ export function checkEmbeddedInput(name: string, args: RnnForwardArgs): void {
   if (!Number.isInteger(e.V) || e.V <= 0 || e.table.length !== e.V * args.D) throw new Error(`${name}: embeddedInput table has length ${e.table.length}, expected V·E = ${e.V}·${args.D}`);
 }
 
+/** Checks RnnBackwardArgs.tableGrad's length against the forward's table (shared with the wasm glue). */
+export function checkTableGrad(name: string, tableGrad: Float32Array, V: number, E: number): void {
+  if (tableGrad.length !== V * E) throw new Error(`${name}: tableGrad has length ${tableGrad.length}, expected V·E = ${V}·${E}`);
+}
+
 /** Wraps a reference RNN forward/backward pair so they accept embeddedInput. */
 export function withEmbeddedInput(
   name: string,
@@ -46,7 +51,11 @@ export function withEmbeddedInput(
     if (!args.cache || !isEmbeddedCache(args.cache)) return backward(args);
     const c = args.cache;
     const r = backward({ ...args, cache: c.inner });
-    return { ...r, dx: new Float32Array(0), dTable: embeddingBackward(c.ids, r.dx, c.ids.length, c.E, c.V) };
+    const dTable = embeddingBackward(c.ids, r.dx, c.ids.length, c.E, c.V);
+    if (!args.tableGrad) return { ...r, dx: new Float32Array(0), dTable };
+    checkTableGrad(name, args.tableGrad, c.V, c.E);
+    for (let i = 0; i < dTable.length; i++) args.tableGrad[i] += dTable[i];
+    return { ...r, dx: new Float32Array(0), dTable: null };
   };
   return [fwd, bwd];
 }

@@ -9,7 +9,7 @@
  * LSTM, 3H for GRU); sequence buffers in the arena are time-major [T, B, F].
  */
 import type { KernelCache, RnnBackwardArgs, RnnBackwardResult, RnnForwardArgs, RnnForwardResult, RnnKind } from '../kernels.js';
-import { checkEmbeddedInput } from '../reference/embedded-input.js';
+import { checkEmbeddedInput, checkTableGrad } from '../reference/embedded-input.js';
 import { actCode } from './activations.js';
 import type { Task, WasmRuntime } from './runtime.js';
 
@@ -229,7 +229,7 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     return { output, hLast, cLast, cache };
   }
 
-  function rnnBackward(kind: RnnKind, { cache: anyCache, dOutput, dhLast, dcLast }: RnnBackwardArgs): RnnBackwardResult {
+  function rnnBackward(kind: RnnKind, { cache: anyCache, dOutput, dhLast, dcLast, tableGrad }: RnnBackwardArgs): RnnBackwardResult {
     if ((anyCache as { empty?: boolean }).empty) return emptyBackward(anyCache as unknown as EmptyCache, dhLast, dcLast ?? null);
     const c = anyCache as WasmCache;
     if (!c || c.kind !== kind || !c.ptr) throw new Error(`wasm ${kind}Backward: got a ${anyCache?.kind} cache (not from this backend's ${kind} forward)`);
@@ -308,17 +308,24 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
         rt.gemmPacked(D, G, TB, p.xs, 1, D, dZp, TB, dW, G);
         rt.gemmPacked(H, G, TB, p.HM, 1, H, dZp, TB, dU, G);
       }
-      // the input gradient: dP·Wᵀ, per step ([T·B, D]) or per table row (dTable = dS·Wᵀ)
-      const dxs = t(rt.alloc(xRows * D * 4));
-      rt.gemm(xRows, D, G, dIn, G, 1, p.W, 1, G, dxs, D, { bias: 0 });
+      // the input gradient: dP·Wᵀ, per step ([T·B, D]), or per table row (dS·Wᵀ: the table gradient itself)
       let dx: Float32Array = new Float32Array(0);
       let dTable: Float32Array | null = null;
-      if (c.projected) dTable = rt.copyOut(dxs, c.V * D);
-      else if (c.V) {
-        const dT = t(rt.zeros(c.V * D));
-        ex.embeddingScatter(dT, p.ids, dxs, TB, D);
-        dTable = rt.copyOut(dT, c.V * D);
+      if (c.V) {
+        // the table gradient, added into tableGrad when given (no fresh [V, E] buffer to add in JS)
+        if (tableGrad) checkTableGrad(`wasm ${kind}Backward`, tableGrad, c.V, D);
+        const dT = t(tableGrad ? rt.put(tableGrad) : rt.zeros(c.V * D));
+        if (c.projected) rt.gemm(c.V, D, G, dS, G, 1, p.W, 1, G, dT, D);
+        else {
+          const dxs = t(rt.alloc(TB * D * 4));
+          rt.gemm(TB, D, G, p.P, G, 1, p.W, 1, G, dxs, D, { bias: 0 });
+          ex.embeddingScatter(dT, p.ids, dxs, TB, D);
+        }
+        if (tableGrad) tableGrad.set(rt.f32(dT, c.V * D));
+        else dTable = rt.copyOut(dT, c.V * D);
       } else {
+        const dxs = t(rt.alloc(TB * D * 4));
+        rt.gemm(TB, D, G, p.P, G, 1, p.W, 1, G, dxs, D, { bias: 0 });
         const dxBT = t(rt.alloc(TB * D * 4));
         rt.fromTimeMajor(dxBT, dxs, B, T, D, c.goBackwards);
         dx = rt.copyOut(dxBT, TB * D);
