@@ -55,13 +55,37 @@ import { ld, st } from '../simd';
   return base + (<usize>(s * SB * F) << 2);
 }
 
+// Inference streaming (the `ring` bitmask of the forward kernels). Training keeps every
+// step ([T, SB, F] buffers, ring = 0); inference only needs the current and previous step:
+//   RING_Z    the input projection is one [SB, G] slot, filled each step with the rows
+//             tbl[ids[s, b]] of a projected table (gathered while hot, no [T, SB, G] pass)
+//   RING_OUT  out is two [SB, H] slots (step s in slot s & 1): only the last output is wanted
+//   RING_C    LSTM cell states are two [SB, H] slots
+export const RING_Z: i32 = 1;
+export const RING_OUT: i32 = 2;
+export const RING_C: i32 = 4;
+
+/** Step s of a sequence buffer: [T, SB, F], or with `ringBit` set in `ring`, slot s & 1 of [2, SB, F] (RING_Z: the one slot). */
+// @ts-ignore: decorator
+@inline export function slotPtr(base: usize, s: i32, SB: i32, F: i32, ring: i32, ringBit: i32): usize {
+  if ((ring & ringBit) == 0) return stepPtr(base, s, SB, F);
+  return ringBit == RING_Z ? base : stepPtr(base, s & 1, SB, F);
+}
+
+/** RING_Z: rows b < Bs of the step slot zs [Bs, G] ← tbl[ids[b]] (ids: this step's row of the time-major ids). */
+// @ts-ignore: decorator
+@inline export function gatherStep(zs: usize, tbl: usize, ids: usize, Bs: i32, G: i32): void {
+  const row = <usize>G << 2;
+  for (let b = 0; b < Bs; b++) memory.copy(zs + <usize>b * row, tbl + <usize>load<i32>(ids + (<usize>b << 2)) * row, row);
+}
+
 /**
  * The recurrent input of step s: hm = h_{s−1} ⊙ mask (or h_{s−1}), rows of stride H.
  * Written to HM_s when training (HM != 0), to tmp when only masking, else h_{s−1} itself.
  */
 // @ts-ignore: decorator
-@inline export function recurrentInput(Bs: i32, SB: i32, H: i32, s: i32, h0: usize, out: usize, mask: usize, HM: usize, tmp: usize): usize {
-  const hp = s == 0 ? h0 : stepPtr(out, s - 1, SB, H);
+@inline export function recurrentInput(Bs: i32, SB: i32, H: i32, s: i32, h0: usize, out: usize, mask: usize, HM: usize, tmp: usize, ring: i32): usize {
+  const hp = s == 0 ? h0 : slotPtr(out, s - 1, SB, H, ring, RING_OUT);
   if (HM != 0) {
     const hm = stepPtr(HM, s, SB, H);
     maskRows(Bs, H, hp, H, mask, hm, H);

@@ -7,7 +7,7 @@ import { ld, st } from '../simd';
 import { K_ONE, SIGMOID, TANH, gateV, dactV, kc } from '../activations';
 import { gemmP } from '../gemm-packed';
 import { fillRows } from '../layout';
-import { acc, addMasked, recurrentInput, stepPtr } from './common';
+import { RING_OUT, RING_Z, acc, addMasked, gatherStep, recurrentInput, slotPtr, stepPtr } from './common';
 
 // One vector of the element loops: n = 4 (a literal, so the partial-load branches
 // fold away) in the full-vector loops, n = H − j in the tail.
@@ -92,19 +92,20 @@ import { acc, addMasked, recurrentInput, stepPtr } from './common';
 
 // GRU: XP [T,SB,3H] holds x·W + b_in and becomes the gates z|r|h̃.
 // resetAfter: RH [T,SB,H] = rp_h (recurrent h-projection incl. recurrent bias); RP [SB,3H] scratch; brec = recurrent bias | 0.
-// !resetAfter: RH [T,SB,H] = r ⊙ hm (training); RP [SB,3H] scratch.
+// !resetAfter: RH [T,SB,H] = r ⊙ hm (training); RP [SB,3H] scratch. ring: see common.ts (RING_Z, RING_OUT).
 // @ts-ignore: decorator
 @inline function gruForwardImpl(
   Bs: i32, SB: i32, T: i32, H: i32, U: usize, Uh: usize, brec: usize, resetAfter: i32, h0: usize, mask: usize, act: i32, ract: i32,
-  XP: usize, RH: usize, RP: usize, out: usize, HM: usize, tmp: usize,
+  XP: usize, RH: usize, RP: usize, out: usize, HM: usize, tmp: usize, tbl: usize, ids: usize, ring: i32,
 ): void {
   const G = 3 * H;
   const H4 = <usize>H << 2;
   for (let s = 0; s < T; s++) {
-    const hm = recurrentInput(Bs, SB, H, s, h0, out, mask, HM, tmp);
-    const xps = stepPtr(XP, s, SB, G);
-    const hps = s == 0 ? h0 : stepPtr(out, s - 1, SB, H);
-    const os = stepPtr(out, s, SB, H);
+    const hm = recurrentInput(Bs, SB, H, s, h0, out, mask, HM, tmp, ring);
+    const xps = slotPtr(XP, s, SB, G, ring, RING_Z);
+    if (ring & RING_Z) gatherStep(xps, tbl, ids + (<usize>(s * SB) << 2), Bs, G);
+    const hps = s == 0 ? h0 : slotPtr(out, s - 1, SB, H, ring, RING_OUT);
+    const os = slotPtr(out, s, SB, H, ring, RING_OUT);
     if (resetAfter) {
       fillRows(RP, brec, Bs, G, G);
       gemmP(Bs, G, H, hm, H, 1, U, H, RP, G);
@@ -184,10 +185,10 @@ import { acc, addMasked, recurrentInput, stepPtr } from './common';
   }
 }
 
-export function gruForward(Bs: i32, SB: i32, T: i32, H: i32, U: usize, Uh: usize, brec: usize, resetAfter: i32, h0: usize, mask: usize, act: i32, ract: i32, XP: usize, RH: usize, RP: usize, out: usize, HM: usize, tmp: usize): void {
+export function gruForward(Bs: i32, SB: i32, T: i32, H: i32, U: usize, Uh: usize, brec: usize, resetAfter: i32, h0: usize, mask: usize, act: i32, ract: i32, XP: usize, RH: usize, RP: usize, out: usize, HM: usize, tmp: usize, tbl: usize, ids: usize, ring: i32): void {
   // a specialised copy for the default activations, where the activation dispatch folds away
-  if (act == TANH && ract == SIGMOID) gruForwardImpl(Bs, SB, T, H, U, Uh, brec, resetAfter, h0, mask, TANH, SIGMOID, XP, RH, RP, out, HM, tmp);
-  else gruForwardImpl(Bs, SB, T, H, U, Uh, brec, resetAfter, h0, mask, act, ract, XP, RH, RP, out, HM, tmp);
+  if (act == TANH && ract == SIGMOID) gruForwardImpl(Bs, SB, T, H, U, Uh, brec, resetAfter, h0, mask, TANH, SIGMOID, XP, RH, RP, out, HM, tmp, tbl, ids, ring);
+  else gruForwardImpl(Bs, SB, T, H, U, Uh, brec, resetAfter, h0, mask, act, ract, XP, RH, RP, out, HM, tmp, tbl, ids, ring);
 }
 
 export function gruBackward(Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, resetAfter: i32, h0: usize, mask: usize, act: i32, ract: i32, XP: usize, RH: usize, out: usize, HM: usize, dOut: usize, dhN: usize, dhP: usize, dRH: usize, db: usize): void {

@@ -5,7 +5,7 @@
 import { ld, st } from '../simd';
 import { SIGMOID, TANH, gateV, dactV } from '../activations';
 import { gemmP } from '../gemm-packed';
-import { acc, addMasked, recurrentInput, stepPtr } from './common';
+import { RING_C, RING_OUT, RING_Z, acc, addMasked, gatherStep, recurrentInput, slotPtr, stepPtr } from './common';
 
 // One vector of the element loops: n = 4 (a literal, so the partial-load branches
 // fold away) in the full-vector loops, n = H − j in the tail.
@@ -59,20 +59,23 @@ import { acc, addMasked, recurrentInput, stepPtr } from './common';
 
 // LSTM: Z [T,SB,4H] holds x·W + b and becomes the activated gates i|f|c̃|o (training);
 // Cs [T,SB,H] cell states; AC [T,SB,H] act(c) (training) | 0; out [T,SB,H].
+// ring (inference, see common.ts): RING_Z gathers Z's one slot from tbl by ids [T,SB] each step;
+// RING_OUT / RING_C keep two slots of out / Cs.
 // @ts-ignore: decorator
 @inline function lstmForwardImpl(
   Bs: i32, SB: i32, T: i32, H: i32, U: usize, h0: usize, c0: usize, mask: usize, act: i32, ract: i32,
-  Z: usize, Cs: usize, AC: usize, out: usize, HM: usize, tmp: usize,
+  Z: usize, Cs: usize, AC: usize, out: usize, HM: usize, tmp: usize, tbl: usize, ids: usize, ring: i32,
 ): void {
   const G = 4 * H;
   const H4 = <usize>H << 2;
   for (let s = 0; s < T; s++) {
-    const hm = recurrentInput(Bs, SB, H, s, h0, out, mask, HM, tmp);
-    const zs = stepPtr(Z, s, SB, G);
+    const hm = recurrentInput(Bs, SB, H, s, h0, out, mask, HM, tmp, ring);
+    const zs = slotPtr(Z, s, SB, G, ring, RING_Z);
+    if (ring & RING_Z) gatherStep(zs, tbl, ids + (<usize>(s * SB) << 2), Bs, G);
     gemmP(Bs, G, H, hm, H, 1, U, H, zs, G);
-    const cps = s == 0 ? c0 : stepPtr(Cs, s - 1, SB, H);
-    const cs = stepPtr(Cs, s, SB, H);
-    const os = stepPtr(out, s, SB, H);
+    const cps = s == 0 ? c0 : slotPtr(Cs, s - 1, SB, H, ring, RING_C);
+    const cs = slotPtr(Cs, s, SB, H, ring, RING_C);
+    const os = slotPtr(out, s, SB, H, ring, RING_OUT);
     const acs = AC != 0 ? stepPtr(AC, s, SB, H) : 0;
     for (let b = 0; b < Bs; b++) {
       const pz = zs + (<usize>(b * G) << 2);
@@ -109,10 +112,10 @@ import { acc, addMasked, recurrentInput, stepPtr } from './common';
   }
 }
 
-export function lstmForward(Bs: i32, SB: i32, T: i32, H: i32, U: usize, h0: usize, c0: usize, mask: usize, act: i32, ract: i32, Z: usize, Cs: usize, AC: usize, out: usize, HM: usize, tmp: usize): void {
+export function lstmForward(Bs: i32, SB: i32, T: i32, H: i32, U: usize, h0: usize, c0: usize, mask: usize, act: i32, ract: i32, Z: usize, Cs: usize, AC: usize, out: usize, HM: usize, tmp: usize, tbl: usize, ids: usize, ring: i32): void {
   // a specialised copy for the default activations, where the activation dispatch folds away
-  if (act == TANH && ract == SIGMOID) lstmForwardImpl(Bs, SB, T, H, U, h0, c0, mask, TANH, SIGMOID, Z, Cs, AC, out, HM, tmp);
-  else lstmForwardImpl(Bs, SB, T, H, U, h0, c0, mask, act, ract, Z, Cs, AC, out, HM, tmp);
+  if (act == TANH && ract == SIGMOID) lstmForwardImpl(Bs, SB, T, H, U, h0, c0, mask, TANH, SIGMOID, Z, Cs, AC, out, HM, tmp, tbl, ids, ring);
+  else lstmForwardImpl(Bs, SB, T, H, U, h0, c0, mask, act, ract, Z, Cs, AC, out, HM, tmp, tbl, ids, ring);
 }
 
 export function lstmBackward(Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, c0: usize, mask: usize, act: i32, ract: i32, Z: usize, Cs: usize, AC: usize, dOut: usize, dhN: usize, dcN: usize, dhP: usize, db: usize): void {

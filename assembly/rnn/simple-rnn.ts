@@ -5,7 +5,7 @@
 import { ld, st } from '../simd';
 import { TANH, gateV, dactV } from '../activations';
 import { gemmP } from '../gemm-packed';
-import { acc, addMasked, recurrentInput, stepPtr } from './common';
+import { RING_OUT, RING_Z, acc, addMasked, gatherStep, recurrentInput, slotPtr, stepPtr } from './common';
 
 // One vector of the element loops: n = 4 (a literal, so the partial-load branches
 // fold away) in the full-vector loops, n = H − j in the tail.
@@ -25,16 +25,17 @@ import { acc, addMasked, recurrentInput, stepPtr } from './common';
   acc(db != 0 ? db + (<usize>j << 2) : 0, da, n);
 }
 
-// SimpleRNN: A [T,SB,H] holds x·W + b; out [T,SB,H] = h.
+// SimpleRNN: A [T,SB,H] holds x·W + b; out [T,SB,H] = h. ring: see common.ts (RING_Z, RING_OUT).
 // @ts-ignore: decorator
 @inline function simpleRnnForwardImpl(
-  Bs: i32, SB: i32, T: i32, H: i32, U: usize, h0: usize, mask: usize, act: i32, A: usize, out: usize, HM: usize, tmp: usize,
+  Bs: i32, SB: i32, T: i32, H: i32, U: usize, h0: usize, mask: usize, act: i32, A: usize, out: usize, HM: usize, tmp: usize, tbl: usize, ids: usize, ring: i32,
 ): void {
   for (let s = 0; s < T; s++) {
-    const hm = recurrentInput(Bs, SB, H, s, h0, out, mask, HM, tmp);
-    const as = stepPtr(A, s, SB, H);
+    const hm = recurrentInput(Bs, SB, H, s, h0, out, mask, HM, tmp, ring);
+    const as = slotPtr(A, s, SB, H, ring, RING_Z);
+    if (ring & RING_Z) gatherStep(as, tbl, ids + (<usize>(s * SB) << 2), Bs, H);
     gemmP(Bs, H, H, hm, H, 1, U, H, as, H);
-    const os = stepPtr(out, s, SB, H);
+    const os = slotPtr(out, s, SB, H, ring, RING_OUT);
     for (let b = 0; b < Bs; b++) {
       const pa = as + (<usize>(b * H) << 2);
       const po = os + (<usize>(b * H) << 2);
@@ -64,10 +65,10 @@ import { acc, addMasked, recurrentInput, stepPtr } from './common';
   }
 }
 
-export function simpleRnnForward(Bs: i32, SB: i32, T: i32, H: i32, U: usize, h0: usize, mask: usize, act: i32, A: usize, out: usize, HM: usize, tmp: usize): void {
+export function simpleRnnForward(Bs: i32, SB: i32, T: i32, H: i32, U: usize, h0: usize, mask: usize, act: i32, A: usize, out: usize, HM: usize, tmp: usize, tbl: usize, ids: usize, ring: i32): void {
   // a specialised copy for the default activations, where the activation dispatch folds away
-  if (act == TANH) simpleRnnForwardImpl(Bs, SB, T, H, U, h0, mask, TANH, A, out, HM, tmp);
-  else simpleRnnForwardImpl(Bs, SB, T, H, U, h0, mask, act, A, out, HM, tmp);
+  if (act == TANH) simpleRnnForwardImpl(Bs, SB, T, H, U, h0, mask, TANH, A, out, HM, tmp, tbl, ids, ring);
+  else simpleRnnForwardImpl(Bs, SB, T, H, U, h0, mask, act, A, out, HM, tmp, tbl, ids, ring);
 }
 
 export function simpleRnnBackward(Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, mask: usize, act: i32, A: usize, out: usize, dOut: usize, dhN: usize, dhP: usize, db: usize): void {

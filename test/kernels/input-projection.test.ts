@@ -2,7 +2,8 @@
 // x·kernel + input bias (gathered by ids from a projected table) must equal the
 // normal forward on the embedded x, on the reference backend and on wasm
 // (threads 1 and 2), for all three kinds, both GRU variants, goBackwards,
-// initial states and the recurrent activations; training with it must throw.
+// initial states and the recurrent activations, with the whole output sequence
+// or only the final state (returnSequences false); training with it must throw.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { referenceKernels as R } from '../../src/kernels/reference/index.js';
@@ -81,6 +82,13 @@ describe('RnnForwardArgs.inputProjection', () => {
         close('hLast', got.hLast, want.hLast);
         close('cLast', got.cLast, want.cLast);
         assert.equal(got.cache, null);
+        // only the final state wanted: the wasm kernels keep two output slots instead of T
+        const last = fwd(k, c.kind, { ...projected, returnSequences: false });
+        close('hLast (returnSequences false)', last.hLast, want.hLast);
+        close('cLast (returnSequences false)', last.cLast, want.cLast);
+        const plainLast = fwd(k, c.kind, { ...args, returnSequences: false });
+        close('hLast (plain x, returnSequences false)', plainLast.hLast, want.hLast);
+        close('cLast (plain x, returnSequences false)', plainLast.cLast, want.cLast);
       });
     });
     test(`${name}: a dense [B, T, G·H] projection with identity ids`, () => {

@@ -13,6 +13,11 @@ import { checkEmbeddedInput, checkTableGrad } from '../reference/embedded-input.
 import { actCode } from './activations.js';
 import type { Task, WasmRuntime } from './runtime.js';
 
+// The forward kernels' `ring` bits (assembly/rnn/common.ts).
+const RING_Z = 1;
+const RING_OUT = 2;
+const RING_C = 4;
+
 
 interface WasmCache extends KernelCache {
   kind: RnnKind;
@@ -119,6 +124,12 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     checkEmbeddedInput(`wasm ${kind}`, args);
     // Project the embedding table (V rows) instead of every step's x (B·T rows) when that is less work.
     const projectTable = !!emb && emb.V < TB;
+    const returnSequences = args.returnSequences ?? true;
+    // Inference streams where it can (assembly/rnn/common.ts): projection rows gathered step by step
+    // from a projected table into one [B, G] slot, and two slots of out / Cs instead of T.
+    const streamZ = !training && (!!proj || projectTable);
+    const ring = (streamZ ? RING_Z : 0) | (!training && !returnSequences ? RING_OUT : 0) | (!training && kind === 'lstm' ? RING_C : 0);
+    const outSteps = ring & RING_OUT ? 2 : T;
     // Every sequence buffer is time-major [T, B, F] in processing order.
     const p: Record<string, number> = {};
     const temps: number[] = [];
@@ -126,26 +137,31 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     p.bias = args.bias ? rt.put(args.bias) : 0;
     p.h0 = args.h0 ? rt.put(args.h0) : rt.zeros(B * H);
     p.mask = args.recurrentMask ? rt.put(args.recurrentMask) : 0;
-    p.out = rt.alloc(TB * H * 4);
+    p.out = rt.alloc(outSteps * B * H * 4);
     p.HM = training ? rt.alloc(TB * H * 4) : 0;
     const tmp = rt.alloc(B * H * 4);
     temps.push(tmp);
     // input projection of every step: P = xs·W + b  ([T·B, G]), or gathered rows of a projected table
-    p.P = rt.alloc(TB * G * 4);
+    // (all at once for training, one step at a time into a [B, G] slot when streaming)
+    p.P = rt.alloc((streamZ ? B : TB) * G * 4);
+    let tbl = 0; // streaming: the projected table [rows, G] and time-major ids [T, B] the kernel gathers from
+    let tblIds = 0;
     if (proj) {
-      const table = rt.put(proj.table);
-      const ids = timeMajorIds(proj.ids, B, T, goBackwards);
-      temps.push(table, ids);
-      ex.embeddingGather(p.P, table, ids, TB, G);
+      tbl = rt.put(proj.table);
+      tblIds = timeMajorIds(proj.ids, B, T, goBackwards);
+      temps.push(tbl, tblIds);
     } else if (emb) {
       p.W = rt.put(args.kernel);
       p.table = rt.put(emb.table);
       p.ids = timeMajorIds(emb.ids, B, T, goBackwards);
       if (projectTable) {
         const TW = rt.alloc(emb.V * G * 4); // [V, G] = table·W + b
+        temps.push(TW);
         rt.gemm(emb.V, G, D, p.table, D, 1, p.W, G, 1, TW, G, { bias: p.bias });
-        ex.embeddingGather(p.P, TW, p.ids, TB, G);
-        rt.release(TW);
+        if (streamZ) {
+          tbl = TW;
+          tblIds = p.ids;
+        } else ex.embeddingGather(p.P, TW, p.ids, TB, G);
       } else {
         p.xs = rt.alloc(TB * D * 4);
         ex.embeddingGather(p.xs, p.table, p.ids, TB, D);
@@ -166,7 +182,7 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     } else temps.push((p.Up = rt.pack(p.U, H, G, G, 1)));
     if (kind === 'lstm') {
       p.c0 = args.c0 ? rt.put(args.c0) : rt.zeros(B * H);
-      p.Cs = rt.alloc(TB * H * 4);
+      p.Cs = rt.alloc((ring & RING_C ? 2 * B : TB) * H * 4);
       p.AC = training ? rt.alloc(TB * H * 4) : 0;
     } else if (kind === 'gru') {
       p.RH = training ? rt.alloc(TB * H * 4) : 0;
@@ -177,21 +193,22 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
       const Bs = b1 - b0;
       const mask = p.mask ? p.mask + o(H) : 0;
       const HM = p.HM ? p.HM + o(H) : 0;
+      const gather = [tbl, tblIds ? tblIds + b0 * 4 : 0, ring];
       if (kind === 'simpleRNN') {
-        return { fn: 'simpleRnnForward', args: [Bs, B, T, H, p.Up, p.h0 + o(H), mask, act, p.P + o(G), p.out + o(H), HM, tmp + o(H)] };
+        return { fn: 'simpleRnnForward', args: [Bs, B, T, H, p.Up, p.h0 + o(H), mask, act, p.P + o(G), p.out + o(H), HM, tmp + o(H), ...gather] };
       }
       if (kind === 'lstm') {
         return {
           fn: 'lstmForward',
           args: [Bs, B, T, H, p.Up, p.h0 + o(H), p.c0 + o(H), mask, act, ract, p.P + o(G), p.Cs + o(H), p.AC ? p.AC + o(H) : 0,
-            p.out + o(H), HM, tmp + o(H)],
+            p.out + o(H), HM, tmp + o(H), ...gather],
         };
       }
       const brec = resetAfter && p.bias ? p.bias + G * 4 : 0;
       return {
         fn: 'gruForward',
         args: [Bs, B, T, H, p.Up, p.Uh ?? 0, brec, resetAfter ? 1 : 0, p.h0 + o(H), mask, act, ract, p.P + o(G), p.RH ? p.RH + o(H) : 0,
-          p.RP + o(G), p.out + o(H), HM, tmp + o(H)],
+          p.RP + o(G), p.out + o(H), HM, tmp + o(H), ...gather],
       };
     });
     rt.run(tasks);
@@ -199,14 +216,15 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     rt.releaseAll(temps);
 
     let output: Float32Array = new Float32Array(0);
-    if (args.returnSequences ?? true) {
+    if (returnSequences) {
       const outBT = rt.alloc(TB * H * 4);
       rt.fromTimeMajor(outBT, p.out, B, T, H, false);
       output = rt.copyOut(outBT, TB * H);
       rt.release(outBT);
     }
-    const hLast = rt.copyOut(p.out + (T - 1) * B * H * 4, B * H);
-    const cLast = kind === 'lstm' ? rt.copyOut(p.Cs + (T - 1) * B * H * 4, B * H) : null;
+    const last = (buf: number, ringBit: number): number => buf + (ring & ringBit ? (T - 1) & 1 : T - 1) * B * H * 4;
+    const hLast = rt.copyOut(last(p.out, RING_OUT), B * H);
+    const cLast = kind === 'lstm' ? rt.copyOut(last(p.Cs, RING_C), B * H) : null;
     if (!training) {
       rt.releaseAll(Object.values(p));
       return { output, hLast, cLast, cache: null };
