@@ -214,15 +214,19 @@ describe('wasm vs reference: dense, embedding, activations, adam', () => {
       }
     });
   }
-  test('embedding gather / scatter-add with repeated ids', () => {
-    const rng = new Random(5);
-    const [V, E, N] = [11, 7, 40];
-    const ids = Int32Array.from({ length: N }, () => Math.floor(rng.next() * V));
-    const table = randomArray(rng, V * E, 1);
-    const dOut = randomArray(rng, N * E, 1);
-    close('out', W1.embeddingForward(ids, table, N, E), R.embeddingForward(ids, table, N, E));
-    close('dTable', W1.embeddingBackward(ids, dOut, N, E, V), R.embeddingBackward(ids, dOut, N, E, V), 1e-6);
-  });
+  // the large case (N·E ≥ 2^20, E not a multiple of the 16-float column split) runs split across 2 threads
+  for (const [V, E, N] of [[11, 7, 40], [300, 37, 30000]]) {
+    test(`embedding gather / scatter-add with repeated ids, V=${V} E=${E} N=${N}`, () => {
+      const rng = new Random(5);
+      const ids = Int32Array.from({ length: N }, () => Math.floor(rng.next() * V));
+      const table = randomArray(rng, V * E, 1);
+      const dOut = randomArray(rng, N * E, 1);
+      for (const K of [W1, W2]) {
+        close('out', K.embeddingForward(ids, table, N, E), R.embeddingForward(ids, table, N, E));
+        close('dTable', K.embeddingBackward(ids, dOut, N, E, V), R.embeddingBackward(ids, dOut, N, E, V), 1e-6);
+      }
+    });
+  }
   const acts: ActivationName[] = ['linear', 'sigmoid', 'hardSigmoid', 'tanh', 'relu', 'softplus', 'elu', 'selu', 'exponential', 'softmax'];
   for (const n of [5, 4100]) {
     for (const a of acts) {

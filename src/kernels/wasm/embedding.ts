@@ -9,7 +9,7 @@ export function embeddingForward(rt: WasmRuntime, ids: Int32Array, table: Float3
   const pi = rt.alloc(N * 4);
   new Int32Array(rt.memory.buffer, pi, N).set(ids);
   const po = rt.alloc(N * E * 4);
-  rt.exports.embeddingGather(po, pt, pi, N, E);
+  rt.gather(po, pt, pi, N, E);
   const out = rt.copyOut(po, N * E);
   rt.releaseAll([pt, pi, po]);
   return out;
@@ -20,7 +20,7 @@ export function embeddingBackward(rt: WasmRuntime, ids: Int32Array, dOut: Float3
   const pi = rt.alloc(N * 4);
   new Int32Array(rt.memory.buffer, pi, N).set(ids);
   const po = rt.put(dOut);
-  rt.exports.embeddingScatter(pd, pi, po, N, E);
+  rt.scatter(pd, pi, po, N, E);
   const dTable = rt.copyOut(pd, V * E);
   rt.releaseAll([pd, pi, po]);
   return dTable;

@@ -161,10 +161,10 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
         if (streamZ) {
           tbl = TW;
           tblIds = p.ids;
-        } else ex.embeddingGather(p.P, TW, p.ids, TB, G);
+        } else rt.gather(p.P, TW, p.ids, TB, G);
       } else {
         p.xs = rt.alloc(TB * D * 4);
-        ex.embeddingGather(p.xs, p.table, p.ids, TB, D);
+        rt.gather(p.xs, p.table, p.ids, TB, D);
         rt.gemm(TB, G, D, p.xs, D, 1, p.W, G, 1, p.P, G, { bias: p.bias });
       }
     } else {
@@ -306,7 +306,7 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
       let dS = 0; // projected table: dS [V, G], row v = Σ of dP over the steps that read token v
       if (c.projected) {
         dS = t(rt.zeros(c.V * G));
-        ex.embeddingScatter(dS, p.ids, p.P, TB, G);
+        rt.scatter(dS, p.ids, p.P, TB, G);
       }
       // dW = xᵀ·dP, or tableᵀ·dS (A(d, row) read column-strided from the row-major x / table)
       const xRows = c.projected ? c.V : TB;
@@ -337,7 +337,7 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
         else {
           const dxs = t(rt.alloc(TB * D * 4));
           rt.gemm(TB, D, G, p.P, G, 1, p.W, 1, G, dxs, D, { bias: 0 });
-          ex.embeddingScatter(dT, p.ids, dxs, TB, D);
+          rt.scatter(dT, p.ids, dxs, TB, D);
         }
         if (tableGrad) tableGrad.set(rt.f32(dT, c.V * D));
         else dTable = rt.copyOut(dT, c.V * D);
