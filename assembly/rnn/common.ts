@@ -55,10 +55,12 @@ import { ld, st } from '../simd';
   return base + (<usize>(s * SB * F) << 2);
 }
 
+// Gathered projections: with tbl != 0 the forward kernels fill each step's input projection
+// rows from a projected table, tbl[ids[s, b]], right before the recurrent product: the rows are
+// hot in cache, and each thread writes (and later reads) only its own batch rows.
 // Inference streaming (the `ring` bitmask of the forward kernels). Training keeps every
 // step ([T, SB, F] buffers, ring = 0); inference only needs the current and previous step:
-//   RING_Z    the input projection is one [SB, G] slot, filled each step with the rows
-//             tbl[ids[s, b]] of a projected table (gathered while hot, no [T, SB, G] pass)
+//   RING_Z    the input projection is one [SB, G] slot (with tbl: refilled every step)
 //   RING_OUT  out is two [SB, H] slots (step s in slot s & 1): only the last output is wanted
 //   RING_C    LSTM cell states are two [SB, H] slots
 export const RING_Z: i32 = 1;
@@ -72,7 +74,7 @@ export const RING_C: i32 = 4;
   return ringBit == RING_Z ? base : stepPtr(base, s & 1, SB, F);
 }
 
-/** RING_Z: rows b < Bs of the step slot zs [Bs, G] ← tbl[ids[b]] (ids: this step's row of the time-major ids). */
+/** Rows b < Bs of the step's projection zs [Bs, G] ← tbl[ids[b]] (ids: this step's row of the time-major ids). */
 // @ts-ignore: decorator
 @inline export function gatherStep(zs: usize, tbl: usize, ids: usize, Bs: i32, G: i32): void {
   const row = <usize>G << 2;

@@ -103,7 +103,7 @@ import { RING_OUT, RING_Z, acc, addMasked, gatherStep, recurrentInput, slotPtr, 
   for (let s = 0; s < T; s++) {
     const hm = recurrentInput(Bs, SB, H, s, h0, out, mask, HM, tmp, ring);
     const xps = slotPtr(XP, s, SB, G, ring, RING_Z);
-    if (ring & RING_Z) gatherStep(xps, tbl, ids + (<usize>(s * SB) << 2), Bs, G);
+    if (tbl != 0) gatherStep(xps, tbl, ids + (<usize>(s * SB) << 2), Bs, G);
     const hps = s == 0 ? h0 : slotPtr(out, s - 1, SB, H, ring, RING_OUT);
     const os = slotPtr(out, s, SB, H, ring, RING_OUT);
     if (resetAfter) {

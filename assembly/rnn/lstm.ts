@@ -59,8 +59,8 @@ import { RING_C, RING_OUT, RING_Z, acc, addMasked, gatherStep, recurrentInput, s
 
 // LSTM: Z [T,SB,4H] holds x·W + b and becomes the activated gates i|f|c̃|o (training);
 // Cs [T,SB,H] cell states; AC [T,SB,H] act(c) (training) | 0; out [T,SB,H].
-// ring (inference, see common.ts): RING_Z gathers Z's one slot from tbl by ids [T,SB] each step;
-// RING_OUT / RING_C keep two slots of out / Cs.
+// tbl != 0: each step's Z rows are gathered from the projected table tbl by ids [T,SB] (see common.ts);
+// ring (inference): RING_Z keeps one Z slot, RING_OUT / RING_C two slots of out / Cs.
 // @ts-ignore: decorator
 @inline function lstmForwardImpl(
   Bs: i32, SB: i32, T: i32, H: i32, U: usize, h0: usize, c0: usize, mask: usize, act: i32, ract: i32,
@@ -71,7 +71,7 @@ import { RING_C, RING_OUT, RING_Z, acc, addMasked, gatherStep, recurrentInput, s
   for (let s = 0; s < T; s++) {
     const hm = recurrentInput(Bs, SB, H, s, h0, out, mask, HM, tmp, ring);
     const zs = slotPtr(Z, s, SB, G, ring, RING_Z);
-    if (ring & RING_Z) gatherStep(zs, tbl, ids + (<usize>(s * SB) << 2), Bs, G);
+    if (tbl != 0) gatherStep(zs, tbl, ids + (<usize>(s * SB) << 2), Bs, G);
     gemmP(Bs, G, H, hm, H, 1, U, H, zs, G);
     const cps = s == 0 ? c0 : slotPtr(Cs, s - 1, SB, H, ring, RING_C);
     const cs = slotPtr(Cs, s, SB, H, ring, RING_C);

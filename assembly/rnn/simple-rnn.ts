@@ -33,7 +33,7 @@ import { RING_OUT, RING_Z, acc, addMasked, gatherStep, recurrentInput, slotPtr, 
   for (let s = 0; s < T; s++) {
     const hm = recurrentInput(Bs, SB, H, s, h0, out, mask, HM, tmp, ring);
     const as = slotPtr(A, s, SB, H, ring, RING_Z);
-    if (ring & RING_Z) gatherStep(as, tbl, ids + (<usize>(s * SB) << 2), Bs, H);
+    if (tbl != 0) gatherStep(as, tbl, ids + (<usize>(s * SB) << 2), Bs, H);
     gemmP(Bs, H, H, hm, H, 1, U, H, as, H);
     const os = slotPtr(out, s, SB, H, ring, RING_OUT);
     for (let b = 0; b < Bs; b++) {

@@ -109,6 +109,7 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
   function rnnForward(kind: RnnKind, args: RnnForwardArgs): RnnForwardResult {
     const { B, T, D, H, goBackwards, training } = args;
     if (B === 0 || T === 0 || H === 0) return emptyForward(kind, args);
+    rt.wake(); // the workers get going while this thread copies the inputs in
     const G = kind === 'lstm' ? 4 * H : kind === 'gru' ? 3 * H : H;
     const resetAfter = kind === 'gru' ? (args.resetAfter ?? true) : false;
     const act = actCode(args.activation, 'activation');
@@ -141,10 +142,10 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     p.HM = training ? rt.alloc(TB * H * 4) : 0;
     const tmp = rt.alloc(B * H * 4);
     temps.push(tmp);
-    // input projection of every step: P = xs·W + b  ([T·B, G]), or gathered rows of a projected table
-    // (all at once for training, one step at a time into a [B, G] slot when streaming)
+    // input projection of every step: P = xs·W + b  ([T·B, G]), or rows of a projected table that the
+    // kernels gather step by step (into a single [B, G] slot when streaming)
     p.P = rt.alloc((streamZ ? B : TB) * G * 4);
-    let tbl = 0; // streaming: the projected table [rows, G] and time-major ids [T, B] the kernel gathers from
+    let tbl = 0; // a projected table [rows, G] and time-major ids [T, B] the kernels gather from
     let tblIds = 0;
     if (proj) {
       tbl = rt.put(proj.table);
@@ -158,10 +159,8 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
         const TW = rt.alloc(emb.V * G * 4); // [V, G] = table·W + b
         temps.push(TW);
         rt.gemm(emb.V, G, D, p.table, D, 1, p.W, G, 1, TW, G, { bias: p.bias });
-        if (streamZ) {
-          tbl = TW;
-          tblIds = p.ids;
-        } else rt.gather(p.P, TW, p.ids, TB, G);
+        tbl = TW; // the kernels gather each step's rows themselves
+        tblIds = p.ids;
       } else {
         p.xs = rt.alloc(TB * D * 4);
         rt.gather(p.xs, p.table, p.ids, TB, D);
@@ -254,6 +253,7 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     if (c.released) throw new Error(`wasm ${kind}Backward: this cache was already consumed by a backward pass (each forward allows one backward)`);
     const { B, T, D, H, G } = c;
     const p = c.ptr;
+    rt.wake();
     const TB = B * T;
     const temps: number[] = [];
     const t = (off: number): number => {

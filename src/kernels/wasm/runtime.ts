@@ -304,6 +304,11 @@ export class WasmRuntime {
     this.pool.run(tasks, (t) => (this.exports[t.fn] as (...a: number[]) => void)(...t.args));
   }
 
+  /** Gets the worker threads spinning ahead of a burst of parallel work (see WorkerPool.wake). */
+  wake(): void {
+    this.pool?.wake();
+  }
+
   /** Number of parallel slices to use for `rows` independent rows. */
   slices(rows: number): number {
     return Math.max(1, Math.min(this.threads, rows));
