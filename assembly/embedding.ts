@@ -16,23 +16,19 @@ export function embeddingGather(out: usize, table: usize, ids: usize, N: i32, E:
   }
 }
 
-/**
- * dTable[ids[n], c] += dOut[n, c] for the W columns c starting at the given pointers, rows
- * `stride` floats apart (a column range of [·, stride] buffers, so threads can take disjoint
- * columns); rows in order, as the reference. dTable is zeroed (or holds a gradient to add to).
- */
-export function embeddingScatter(dTable: usize, ids: usize, dOut: usize, N: i32, W: i32, stride: i32): void {
-  const s4 = <usize>stride << 2;
+/** dTable[ids[n], :] += dOut[n, :] (dTable zeroed, or holding a gradient to add to); rows in order, as the reference. */
+export function embeddingScatter(dTable: usize, ids: usize, dOut: usize, N: i32, E: i32): void {
+  const e4 = <usize>E << 2;
   for (let n = 0; n < N; n++) {
-    const dst = dTable + <usize>load<i32>(ids + (<usize>n << 2)) * s4;
-    const src = dOut + <usize>n * s4;
+    const dst = dTable + <usize>load<i32>(ids + (<usize>n << 2)) * e4;
+    const src = dOut + <usize>n * e4;
     let e = 0;
-    for (; e + 4 <= W; e += 4) {
+    for (; e + 4 <= E; e += 4) {
       const o = <usize>e << 2;
       v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
     }
-    if (e < W) {
-      const c = W - e;
+    if (e < E) {
+      const c = E - e;
       const o = <usize>e << 2;
       st(dst + o, f32x4.add(ld(dst + o, c), ld(src + o, c)), c);
     }

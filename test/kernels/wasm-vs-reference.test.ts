@@ -214,7 +214,7 @@ describe('wasm vs reference: dense, embedding, activations, adam', () => {
       }
     });
   }
-  // the large case (N·E ≥ 2^20, E not a multiple of the 16-float column split) runs split across 2 threads
+  // the large case (N·E ≥ 2^20) gathers split across 2 threads
   for (const [V, E, N] of [[11, 7, 40], [300, 37, 30000]]) {
     test(`embedding gather / scatter-add with repeated ids, V=${V} E=${E} N=${N}`, () => {
       const rng = new Random(5);
