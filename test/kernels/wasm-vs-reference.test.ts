@@ -270,7 +270,8 @@ describe('wasm GEMM on odd shapes', () => {
         c[i * N + j] += s;
       }
   }
-  for (const [M, N, K] of [[1, 1, 1], [3, 5, 7], [4, 8, 1], [5, 9, 3], [17, 33, 13], [33, 17, 300], [7, 520, 9], [64, 64, 64]]) {
+  // the last three have the weight-gradient shape (Aᵀ·B with N > M over a long K)
+  for (const [M, N, K] of [[1, 1, 1], [3, 5, 7], [4, 8, 1], [5, 9, 3], [17, 33, 13], [33, 17, 300], [7, 520, 9], [64, 64, 64], [5, 12, 100], [7, 29, 401], [32, 128, 2000]]) {
     for (const trans of [false, true]) {
       test(`C += A${trans ? 'ᵀ' : ''}·B M=${M} N=${N} K=${K}`, () => {
         const rng = new Random(M * 31 + N * 7 + K);
@@ -297,6 +298,28 @@ describe('wasm GEMM on odd shapes', () => {
       });
     }
   }
+});
+
+describe('wasm GEMM into a column block of a wider C', () => {
+  const rt = W1.runtime;
+  test('C[:, 3:3+N] += Aᵀ·B with ldc > N (a GRU dU block)', () => {
+    const [M, N, K, ldc] = [6, 14, 300, 21];
+    const rng = new Random(3);
+    const a = randomArray(rng, K * M, 1); // A(i, k) at a[k·M + i]: column-strided
+    const b = randomArray(rng, K * N, 1);
+    const c0 = randomArray(rng, M * ldc, 1);
+    const want = c0.slice();
+    for (let i = 0; i < M; i++)
+      for (let j = 0; j < N; j++) {
+        let s = 0;
+        for (let k = 0; k < K; k++) s += a[k * M + i] * b[k * N + j];
+        want[i * ldc + 3 + j] += s;
+      }
+    const pa = rt.put(a), pb = rt.put(b), pc = rt.put(c0);
+    rt.gemm(M, N, K, pa, 1, M, pb, N, 1, pc + 3 * 4, ldc);
+    close('C', rt.copyOut(pc, M * ldc), want, 1e-5 * Math.sqrt(K));
+    rt.releaseAll([pa, pb, pc]);
+  });
 });
 
 describe('wasm arena', () => {
