@@ -5,6 +5,7 @@
 
 import { ld, st } from '../simd';
 import { K_ONE, SIGMOID, TANH, gateV, dactV, kc } from '../activations';
+import { gemm } from '../gemm';
 import { gemmP } from '../gemm-packed';
 import { fillRows } from '../layout';
 import { RING_OUT, RING_Z, acc, addMasked, gatherStep, recurrentInput, slotPtr, stepPtr } from './common';
@@ -146,7 +147,7 @@ import { RING_OUT, RING_Z, acc, addMasked, gatherStep, recurrentInput, slotPtr, 
 // @ts-ignore: decorator
 @inline function gruBackwardImpl(
   Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, resetAfter: i32, h0: usize, mask: usize, act: i32, ract: i32,
-  XP: usize, RH: usize, out: usize, HM: usize, dOut: usize, dhN: usize, dhP: usize, dRH: usize, db: usize,
+  XP: usize, RH: usize, out: usize, HM: usize, dOut: usize, dhN: usize, dhP: usize, dRH: usize, db: usize, dU: usize,
 ): void {
   const db1 = db != 0 && resetAfter ? db + (<usize>(3 * H) << 2) : 0; // recurrent-bias row
   const G = 3 * H;
@@ -163,7 +164,13 @@ import { RING_OUT, RING_Z, acc, addMasked, gatherStep, recurrentInput, slotPtr, 
       for (let j = 0; j + 4 <= H; j += 4) gruBackwardVec(4, j, row, H4, act, ract, resetAfter, px, hps, rhs, dos, dhN, db, db1); // full vectors: the partial-load branches fold away
       for (let j = H & ~3; j < H; j += 4) gruBackwardVec(H - j, j, row, H4, act, ract, resetAfter, px, hps, rhs, dos, dhN, db, db1);
     }
+    const hms = stepPtr(HM, s, SB, H);
     if (resetAfter) {
+      if (dU != 0) {
+        // dU [H,3H] += step by step (see lstm.ts): z|r columns HM_sᵀ·dXP_s, h columns HM_sᵀ·(dah ⊙ r)
+        gemm(H, 2 * H, Bs, hms, 1, H, xps, G, dU, G);
+        gemm(H, H, Bs, hms, 1, H, rhs, H, dU + 2 * H4, G);
+      }
       memory.fill(dhP, 0, BH4);
       gemmP(Bs, H, 2 * H, xps, G, 1, Ut, G, dhP, H);
       gemmP(Bs, H, H, rhs, H, 1, Ut + (<usize>(2 * H) << 5), G, dhP, H);
@@ -172,12 +179,16 @@ import { RING_OUT, RING_Z, acc, addMasked, gatherStep, recurrentInput, slotPtr, 
       // dResetHidden = dah · U_hᵀ
       memory.fill(dRH, 0, BH4);
       gemmP(Bs, H, H, xps + 2 * H4, G, 1, Ut + (<usize>(2 * H) << 5), G, dRH, H);
-      const hms = stepPtr(HM, s, SB, H);
       for (let b = 0; b < Bs; b++) {
         const px = xps + (<usize>(b * G) << 2);
         const row = <usize>(b * H) << 2;
         for (let j = 0; j + 4 <= H; j += 4) gruBackwardVecR(4, j, row, H4, ract, px, hms, dRH, db); // full vectors: the partial-load branches fold away
         for (let j = H & ~3; j < H; j += 4) gruBackwardVecR(H - j, j, row, H4, ract, px, hms, dRH, db);
+      }
+      if (dU != 0) {
+        // z|r columns HM_sᵀ·dXP_s, h columns (r ⊙ hm)_sᵀ·dah
+        gemm(H, 2 * H, Bs, hms, 1, H, xps, G, dU, G);
+        gemm(H, H, Bs, rhs, 1, H, xps + 2 * H4, G, dU + 2 * H4, G);
       }
       gemmP(Bs, H, 2 * H, xps, G, 1, Ut, G, dRH, H);
       addMasked(Bs * H, dhN, dRH, mask);
@@ -191,8 +202,8 @@ export function gruForward(Bs: i32, SB: i32, T: i32, H: i32, U: usize, Uh: usize
   else gruForwardImpl(Bs, SB, T, H, U, Uh, brec, resetAfter, h0, mask, act, ract, XP, RH, RP, out, HM, tmp, tbl, ids, ring);
 }
 
-export function gruBackward(Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, resetAfter: i32, h0: usize, mask: usize, act: i32, ract: i32, XP: usize, RH: usize, out: usize, HM: usize, dOut: usize, dhN: usize, dhP: usize, dRH: usize, db: usize): void {
+export function gruBackward(Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, resetAfter: i32, h0: usize, mask: usize, act: i32, ract: i32, XP: usize, RH: usize, out: usize, HM: usize, dOut: usize, dhN: usize, dhP: usize, dRH: usize, db: usize, dU: usize): void {
   // a specialised copy for the default activations, where the activation dispatch folds away
-  if (act == TANH && ract == SIGMOID) gruBackwardImpl(Bs, SB, T, H, Ut, resetAfter, h0, mask, TANH, SIGMOID, XP, RH, out, HM, dOut, dhN, dhP, dRH, db);
-  else gruBackwardImpl(Bs, SB, T, H, Ut, resetAfter, h0, mask, act, ract, XP, RH, out, HM, dOut, dhN, dhP, dRH, db);
+  if (act == TANH && ract == SIGMOID) gruBackwardImpl(Bs, SB, T, H, Ut, resetAfter, h0, mask, TANH, SIGMOID, XP, RH, out, HM, dOut, dhN, dhP, dRH, db, dU);
+  else gruBackwardImpl(Bs, SB, T, H, Ut, resetAfter, h0, mask, act, ract, XP, RH, out, HM, dOut, dhN, dhP, dRH, db, dU);
 }

@@ -4,6 +4,7 @@
 
 import { ld, st } from '../simd';
 import { SIGMOID, TANH, gateV, dactV } from '../activations';
+import { gemm } from '../gemm';
 import { gemmP } from '../gemm-packed';
 import { RING_C, RING_OUT, RING_Z, acc, addMasked, gatherStep, recurrentInput, slotPtr, stepPtr } from './common';
 
@@ -86,11 +87,14 @@ import { RING_C, RING_OUT, RING_Z, acc, addMasked, gatherStep, recurrentInput, s
   }
 }
 
-/** Z (gates) ← dZ. dhN, dcN [SB,H]: in dhLast/dcLast (zeros), out dh0/dc0. Ut [4H,H]. */
+/**
+ * Z (gates) ← dZ. dhN, dcN [SB,H]: in dhLast/dcLast (zeros), out dh0/dc0. Ut [4H,H].
+ * dU != 0: dU [H,4H] += HM_sᵀ·dZ_s step by step, while dZ_s is in cache (small H·4H; else the caller's GEMM).
+ */
 // @ts-ignore: decorator
 @inline function lstmBackwardImpl(
   Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, c0: usize, mask: usize, act: i32, ract: i32,
-  Z: usize, Cs: usize, AC: usize, dOut: usize, dhN: usize, dcN: usize, dhP: usize, db: usize,
+  Z: usize, Cs: usize, AC: usize, dOut: usize, dhN: usize, dcN: usize, dhP: usize, db: usize, HM: usize, dU: usize,
 ): void {
   const G = 4 * H;
   const H4 = <usize>H << 2;
@@ -105,6 +109,7 @@ import { RING_C, RING_OUT, RING_Z, acc, addMasked, gatherStep, recurrentInput, s
       for (let j = 0; j + 4 <= H; j += 4) lstmBackwardVec(4, j, row, H4, act, ract, pz, cps, acs, dos, dhN, dcN, db); // full vectors: the partial-load branches fold away
       for (let j = H & ~3; j < H; j += 4) lstmBackwardVec(H - j, j, row, H4, act, ract, pz, cps, acs, dos, dhN, dcN, db);
     }
+    if (dU != 0) gemm(H, G, Bs, stepPtr(HM, s, SB, H), 1, H, zs, G, dU, G);
     memory.fill(dhP, 0, <usize>(Bs * H) << 2);
     gemmP(Bs, H, G, zs, G, 1, Ut, G, dhP, H);
     memory.fill(dhN, 0, <usize>(Bs * H) << 2);
@@ -118,8 +123,8 @@ export function lstmForward(Bs: i32, SB: i32, T: i32, H: i32, U: usize, h0: usiz
   else lstmForwardImpl(Bs, SB, T, H, U, h0, c0, mask, act, ract, Z, Cs, AC, out, HM, tmp, tbl, ids, ring);
 }
 
-export function lstmBackward(Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, c0: usize, mask: usize, act: i32, ract: i32, Z: usize, Cs: usize, AC: usize, dOut: usize, dhN: usize, dcN: usize, dhP: usize, db: usize): void {
+export function lstmBackward(Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, c0: usize, mask: usize, act: i32, ract: i32, Z: usize, Cs: usize, AC: usize, dOut: usize, dhN: usize, dcN: usize, dhP: usize, db: usize, HM: usize, dU: usize): void {
   // a specialised copy for the default activations, where the activation dispatch folds away
-  if (act == TANH && ract == SIGMOID) lstmBackwardImpl(Bs, SB, T, H, Ut, c0, mask, TANH, SIGMOID, Z, Cs, AC, dOut, dhN, dcN, dhP, db);
-  else lstmBackwardImpl(Bs, SB, T, H, Ut, c0, mask, act, ract, Z, Cs, AC, dOut, dhN, dcN, dhP, db);
+  if (act == TANH && ract == SIGMOID) lstmBackwardImpl(Bs, SB, T, H, Ut, c0, mask, TANH, SIGMOID, Z, Cs, AC, dOut, dhN, dcN, dhP, db, HM, dU);
+  else lstmBackwardImpl(Bs, SB, T, H, Ut, c0, mask, act, ract, Z, Cs, AC, dOut, dhN, dcN, dhP, db, HM, dU);
 }

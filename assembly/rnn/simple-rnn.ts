@@ -4,6 +4,7 @@
 
 import { ld, st } from '../simd';
 import { TANH, gateV, dactV } from '../activations';
+import { gemm } from '../gemm';
 import { gemmP } from '../gemm-packed';
 import { RING_OUT, RING_Z, acc, addMasked, gatherStep, recurrentInput, slotPtr, stepPtr } from './common';
 
@@ -45,10 +46,13 @@ import { RING_OUT, RING_Z, acc, addMasked, gatherStep, recurrentInput, slotPtr, 
   }
 }
 
-/** A ← dA. dOut [T,SB,H] | 0; dhN [SB,H]: in dhLast (zeros), out dh0; dhP scratch; Ut = Uᵀ [H,H]. */
+/**
+ * A ← dA. dOut [T,SB,H] | 0; dhN [SB,H]: in dhLast (zeros), out dh0; dhP scratch; Ut = Uᵀ [H,H].
+ * dU != 0: dU [H,H] += HM_sᵀ·dA_s step by step (see lstm.ts).
+ */
 // @ts-ignore: decorator
 @inline function simpleRnnBackwardImpl(
-  Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, mask: usize, act: i32, A: usize, out: usize, dOut: usize, dhN: usize, dhP: usize, db: usize,
+  Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, mask: usize, act: i32, A: usize, out: usize, dOut: usize, dhN: usize, dhP: usize, db: usize, HM: usize, dU: usize,
 ): void {
   for (let s = T - 1; s >= 0; s--) {
     const as = stepPtr(A, s, SB, H);
@@ -58,6 +62,7 @@ import { RING_OUT, RING_Z, acc, addMasked, gatherStep, recurrentInput, slotPtr, 
       for (let j = 0; j + 4 <= H; j += 4) simpleRnnBackwardVec(4, j, row, s, SB, H, act, as, os, dOut, dhN, db); // full vectors: the partial-load branches fold away
       for (let j = H & ~3; j < H; j += 4) simpleRnnBackwardVec(H - j, j, row, s, SB, H, act, as, os, dOut, dhN, db);
     }
+    if (dU != 0) gemm(H, H, Bs, stepPtr(HM, s, SB, H), 1, H, as, H, dU, H);
     memory.fill(dhP, 0, <usize>(Bs * H) << 2);
     gemmP(Bs, H, H, as, H, 1, Ut, H, dhP, H);
     memory.fill(dhN, 0, <usize>(Bs * H) << 2);
@@ -71,8 +76,8 @@ export function simpleRnnForward(Bs: i32, SB: i32, T: i32, H: i32, U: usize, h0:
   else simpleRnnForwardImpl(Bs, SB, T, H, U, h0, mask, act, A, out, HM, tmp, tbl, ids, ring);
 }
 
-export function simpleRnnBackward(Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, mask: usize, act: i32, A: usize, out: usize, dOut: usize, dhN: usize, dhP: usize, db: usize): void {
+export function simpleRnnBackward(Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, mask: usize, act: i32, A: usize, out: usize, dOut: usize, dhN: usize, dhP: usize, db: usize, HM: usize, dU: usize): void {
   // a specialised copy for the default activations, where the activation dispatch folds away
-  if (act == TANH) simpleRnnBackwardImpl(Bs, SB, T, H, Ut, mask, TANH, A, out, dOut, dhN, dhP, db);
-  else simpleRnnBackwardImpl(Bs, SB, T, H, Ut, mask, act, A, out, dOut, dhN, dhP, db);
+  if (act == TANH) simpleRnnBackwardImpl(Bs, SB, T, H, Ut, mask, TANH, A, out, dOut, dhN, dhP, db, HM, dU);
+  else simpleRnnBackwardImpl(Bs, SB, T, H, Ut, mask, act, A, out, dOut, dhN, dhP, db, HM, dU);
 }

@@ -172,6 +172,16 @@ describe('wasm vs reference: RNN kernels', () => {
   for (const kind of ['simpleRNN', 'lstm', 'gru'] as Kind[]) {
     test(`${kind} with T=0 passes the state through`, () => runCase({ kind, B: 3, T: 0, D: 2, H: 5, state: true }));
   }
+  // H·G above 16384 floats: dRecurrentKernel from one GEMM after the time loop instead of step by step
+  for (const c of [
+    { kind: 'simpleRNN', H: 130 },
+    { kind: 'lstm', H: 66 },
+    { kind: 'gru', H: 80, resetAfter: true },
+    { kind: 'gru', H: 80, resetAfter: false },
+  ] as Partial<Case>[]) {
+    test(`${c.kind} H=${c.H}${c.kind === 'gru' ? ` resetAfter=${c.resetAfter}` : ''}: recurrent-kernel gradient after the time loop`, () =>
+      runCase({ kind: c.kind!, B: 3, T: 4, D: 5, H: c.H!, mask: true, goBackwards: true, ...c }, 11));
+  }
   test('larger LSTM (B=16, T=20, D=24, H=40) with mask and goBackwards', () =>
     runCase({ kind: 'lstm', B: 16, T: 20, D: 24, H: 40, mask: true, goBackwards: true, state: true }, 9));
   test('threads 1 and 2 agree (LSTM and GRU, B=33, T=37, D=40, H=48: big enough to split every phase)', () => {

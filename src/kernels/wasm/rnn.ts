@@ -13,6 +13,9 @@ import { checkEmbeddedInput, checkTableGrad } from '../reference/embedded-input.
 import { actCode } from './activations.js';
 import type { Task, WasmRuntime } from './runtime.js';
 
+/** Largest H·G (floats) whose recurrent-kernel gradient the backward time loop accumulates step by step (64 KB). */
+const STEPWISE_DU_MAX = 16384;
+
 // The forward kernels' `ring` bits (assembly/rnn/common.ts).
 const RING_Z = 1;
 const RING_OUT = 2;
@@ -275,6 +278,9 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
       const slices = batchSlices(B);
       // bias gradient: accumulated during the time loop, one partial per slice
       const dbs = c.hasBias ? slices.map(() => t(rt.zeros(c.biasLen))) : [];
+      // dRecurrentKernel: for a small [H, G] (fits in L1) the time loop accumulates it step by step
+      // while each step's gate gradients are in cache, one partial per slice; else one GEMM afterwards
+      const dUs = H * G <= STEPWISE_DU_MAX ? slices.map(() => t(rt.zeros(H * G))) : [];
       // 1. through time, per batch slice: P (activations) becomes dP, the gradient of the input projection
       const tasks: Task[] = slices.map(([b0, b1], k) => {
         const o = (f: number): number => b0 * f * 4;
@@ -282,19 +288,21 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
         const mask = p.mask ? p.mask + o(H) : 0;
         const dO = dOut ? dOut + o(H) : 0;
         const db = c.hasBias ? dbs[k] : 0;
+        const dUk = dUs.length ? dUs[k] : 0;
         if (kind === 'simpleRNN') {
-          return { fn: 'simpleRnnBackward', args: [Bs, B, T, H, Ut, mask, c.act, p.P + o(G), p.out + o(H), dO, dhN + o(H), dhP + o(H), db] };
+          return { fn: 'simpleRnnBackward', args: [Bs, B, T, H, Ut, mask, c.act, p.P + o(G), p.out + o(H), dO, dhN + o(H), dhP + o(H), db, p.HM + o(H), dUk] };
         }
         if (kind === 'lstm') {
           return {
             fn: 'lstmBackward',
-            args: [Bs, B, T, H, Ut, p.c0 + o(H), mask, c.act, c.ract, p.P + o(G), p.Cs + o(H), p.AC + o(H), dO, dhN + o(H), dcN + o(H), dhP + o(H), db],
+            args: [Bs, B, T, H, Ut, p.c0 + o(H), mask, c.act, c.ract, p.P + o(G), p.Cs + o(H), p.AC + o(H), dO, dhN + o(H), dcN + o(H), dhP + o(H), db,
+              p.HM + o(H), dUk],
           };
         }
         return {
           fn: 'gruBackward',
           args: [Bs, B, T, H, Ut, c.resetAfter ? 1 : 0, p.h0 + o(H), mask, c.act, c.ract, p.P + o(G), p.RH + o(H), p.out + o(H), p.HM + o(H),
-            dO, dhN + o(H), dhP + o(H), dRH + o(H), db],
+            dO, dhN + o(H), dhP + o(H), dRH + o(H), db, dUk],
         };
       });
       rt.run(tasks);
@@ -312,7 +320,10 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
       const xRows = c.projected ? c.V : TB;
       const xIn = c.projected ? p.table : p.xs;
       const dIn = c.projected ? dS : p.P;
-      if (kind === 'gru') {
+      if (dUs.length) {
+        for (const part of dUs) ex.addInto(dU, part, H * G);
+        rt.gemm(D, G, xRows, xIn, 1, D, dIn, G, 1, dW, G);
+      } else if (kind === 'gru') {
         const H2 = 2 * H;
         rt.gemm(D, G, xRows, xIn, 1, D, dIn, G, 1, dW, G);
         rt.gemm(H, H2, TB, p.HM, 1, H, p.P, G, 1, dU, G);
