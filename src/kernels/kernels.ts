@@ -103,6 +103,11 @@ export interface EmbeddedInput {
 export interface InputProjection {
   table: Float32Array; // [rows, G·H]
   ids: Int32Array; //     [B, T] row of table for each step
+  /**
+   * The caller never modifies `table` after this call (a new table is a new array), so a
+   * backend may keep its own copy across calls instead of copying it in every time.
+   */
+  frozen?: boolean;
 }
 
 export interface RnnForwardResult {

@@ -161,15 +161,16 @@ export abstract class RecurrentLayer extends Layer {
    * Inference `forward` from a precomputed input projection instead of x: step (b, t)
    * uses row ids[b, t] of table [rows, G·H] as x·kernel + input bias (see
    * `inputProjectionWeights`). A model uses it after an Embedding, with the embedding
-   * table projected once. Ids must already be range-checked.
+   * table projected once. Ids must already be range-checked. `frozen`: the table is never
+   * modified afterwards (InputProjection.frozen), so a backend may keep its copy.
    */
-  forwardProjected(table: Float32Array, ids: Tensor, ctx: ForwardContext): Tensor {
+  forwardProjected(table: Float32Array, ids: Tensor, ctx: ForwardContext, frozen = false): Tensor {
     if (ctx.training) throw new Error(`${this.name}: forwardProjected is for inference only (training must be false)`);
     const width = this.gateCount * this.units;
     if (ids.shape.length !== 2 || !(ids.data instanceof Int32Array)) throw new Error(`${this.name}: forwardProjected takes int32 ids of shape [batch, time], got ${formatShape([...ids.shape])}`);
     if (table.length % width !== 0) throw new Error(`${this.name}: the projected table has length ${table.length}, not a multiple of ${width}`);
     const [B, T] = ids.shape;
-    return this.runKernel(ctx, B, T, { projection: { table, ids: ids.data } }).output;
+    return this.runKernel(ctx, B, T, { projection: { table, ids: ids.data, frozen } }).output;
   }
 
   /**

@@ -79,7 +79,8 @@ export class ProjectedEmbeddings {
       entry.weights = weights.map((a) => a.slice());
     }
     // the recurrent kernel gathers the rows itself (no [B, T, G·H] buffer in between)
-    return rnn.forwardProjected(entry.table, new Tensor(embedding.toIds(x), [B, T], 'int32'), ctx);
+    // entry.table is replaced, never written, when the weights change: the backend may keep its copy
+    return rnn.forwardProjected(entry.table, new Tensor(embedding.toIds(x), [B, T], 'int32'), ctx, true);
   }
 
 }

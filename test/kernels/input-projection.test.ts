@@ -98,6 +98,24 @@ describe('RnnForwardArgs.inputProjection', () => {
       const ids = Int32Array.from({ length: c.B * c.T }, (_, n) => n);
       close('output', fwd(k, 'lstm', { ...projected, inputProjection: { table: dense, ids } }).output, fwd(R, 'lstm', args).output);
     });
+    test(`${name}: a frozen table may be reused across calls; a new table (or an unfrozen one written in place) is used as given`, () => {
+      const c: Case = { kind: 'lstm', B: 3, T: 4, E: 5, H: 3, V: 6 };
+      const { args, projected, projectedTable } = setup(c, 8);
+      const want = fwd(R, 'lstm', args).output;
+      const frozen = { ...projected, inputProjection: { ...projected.inputProjection!, frozen: true } };
+      close('first call', fwd(k, 'lstm', frozen).output, want);
+      close('same frozen table again', fwd(k, 'lstm', frozen).output, want);
+      // a different table (another array): must not come from the copy kept of the first
+      const scaled = projectedTable.map((v) => v * 0.5);
+      const wantScaled = fwd(R, 'lstm', { ...projected, inputProjection: { table: scaled, ids: projected.inputProjection!.ids } }).output;
+      close('new frozen table', fwd(k, 'lstm', { ...frozen, inputProjection: { ...frozen.inputProjection, table: scaled } }).output, wantScaled);
+      // not frozen: written in place between calls, the second call sees the new values
+      const live = projectedTable.slice();
+      const unfrozen = { ...projected, inputProjection: { table: live, ids: projected.inputProjection!.ids } };
+      close('unfrozen', fwd(k, 'lstm', unfrozen).output, want);
+      live.set(scaled);
+      close('unfrozen, written in place', fwd(k, 'lstm', unfrozen).output, wantScaled);
+    });
     test(`${name}: inputProjection with training throws`, () => {
       const { projected } = setup(cases[2], 1);
       assert.throws(() => fwd(k, 'lstm', { ...projected, training: true }), /inference only/);

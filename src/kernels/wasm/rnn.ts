@@ -98,6 +98,16 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     return out;
   }
 
+  // The arena copy of the last frozen projected table (InputProjection.frozen), reused while the
+  // same array comes back (a model's predict loop); one at a time, so memory stays bounded.
+  let resident: { table: Float32Array; off: number } | null = null;
+  function residentTable(table: Float32Array): number {
+    if (resident?.table === table) return resident.off;
+    if (resident) rt.release(resident.off);
+    resident = { table, off: rt.put(table) };
+    return resident.off;
+  }
+
   /** ids [B, T] → time-major processing order [T·B] in the arena: row (s, b) is ids[b, t(s)]. */
   function timeMajorIds(ids: Int32Array, B: number, T: number, goBackwards: boolean): number {
     const off = rt.alloc(B * T * 4);
@@ -151,9 +161,10 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     let tbl = 0; // a projected table [rows, G] and time-major ids [T, B] the kernels gather from
     let tblIds = 0;
     if (proj) {
-      tbl = rt.put(proj.table);
+      tbl = proj.frozen ? residentTable(proj.table) : rt.put(proj.table);
       tblIds = timeMajorIds(proj.ids, B, T, goBackwards);
-      temps.push(tbl, tblIds);
+      temps.push(tblIds);
+      if (!proj.frozen) temps.push(tbl);
     } else if (emb) {
       p.W = rt.put(args.kernel);
       p.table = rt.put(emb.table);
