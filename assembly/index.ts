@@ -18,7 +18,7 @@
 //   heap.ts          heapBase
 //   gemm.ts          unpacked GEMM
 //   gemm-packed.ts   packB, packed GEMM (+ bias init), A-block scratch
-//   layout.ts        fillRows, colSum, transpose, time-major reordering, addInto
+//   layout.ts        fillRows, colSum, transpose, time-major reordering, input-dropout masking, addInto
 //   embedding.ts     gather / scatter-add
 //   elementwise.ts   elementwise activation forward / backward
 //   adam.ts          Adam / AdamW update
@@ -28,7 +28,7 @@
 export { heapBase } from './heap';
 export { gemm } from './gemm';
 export { packB, gemmPBias, packedSize, setScratch, scratchFloats, gemmP } from './gemm-packed';
-export { fillRows, colSum, transpose, toTimeMajor, fromTimeMajor, addInto } from './layout';
+export { fillRows, colSum, transpose, toTimeMajor, fromTimeMajor, maskSteps, addInto } from './layout';
 export { embeddingGather, embeddingScatter } from './embedding';
 export { activationForward, activationBackward } from './elementwise';
 export { adam } from './adam';

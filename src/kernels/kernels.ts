@@ -51,6 +51,11 @@ export interface RnnForwardArgs {
   c0?: Float32Array | null; //      [B, H] initial cell state (LSTM only)
   /** Recurrent dropout: multiplies h(t-1) where it enters the recurrent product, [B, H], already scaled by 1/(1-rate). */
   recurrentMask: Float32Array | null;
+  /**
+   * Input dropout: multiplies every step's x[b, t, :] by inputMask[b, :] ([B, D], already
+   * scaled by 1/(1-rate)); the backward applies it to dx (or to the rows scattered into dTable).
+   */
+  inputMask?: Float32Array | null;
   B: number;
   T: number;
   D: number;

@@ -49,7 +49,6 @@ export interface RecurrentCallResult {
 
 interface InFlight {
   cache: KernelCache;
-  inputMask: Float32Array | null; // [B, D]
   /** The embedding-table gradient the backward adds into (forwardEmbedded), else null. */
   tableGrad: Float32Array | null; // [V, E]
   B: number;
@@ -133,15 +132,7 @@ export abstract class RecurrentLayer extends Layer {
     expectRank(this, x.shape, [3], `${this.className} takes sequences of shape [batch, time, features]`);
     const [B, T, D] = x.shape;
     if (D !== this.kernel.shape[0]) throw new Error(`${this.name}: input has ${D} features, the layer was built for ${this.kernel.shape[0]}`);
-    let xd = x.data as Float32Array;
-    let inputMask: Float32Array | null = null;
-    if (ctx.training && this.dropout > 0) {
-      inputMask = dropoutMask(B * D, this.dropout, ctx.rng);
-      const masked = new Float32Array(xd.length); // x ⊙ mask, the mask broadcast over time
-      for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let d = 0; d < D; d++) masked[(b * T + t) * D + d] = xd[(b * T + t) * D + d] * inputMask[b * D + d];
-      xd = masked;
-    }
-    return this.runKernel(ctx, B, T, { x: xd, inputMask }, initialState);
+    return this.runKernel(ctx, B, T, { x: x.data as Float32Array }, initialState);
   }
 
   forward(x: Tensor, ctx: ForwardContext): Tensor {
@@ -177,12 +168,10 @@ export abstract class RecurrentLayer extends Layer {
    * `forward` on token ids through an embedding table, without the [B, T, E] embedded
    * sequence in between (RnnForwardArgs.embeddedInput): the same result as running the
    * table rows ids[b, t] through `forward`. In training, `backward` adds the table
-   * gradient into `tableGrad` and returns null. Input dropout acts on the embedded rows,
-   * so it needs dropout = 0. Ids must already be range-checked.
+   * gradient into `tableGrad` and returns null. Ids must already be range-checked.
    */
   forwardEmbedded(table: Float32Array, tableGrad: Float32Array, ids: Tensor, ctx: ForwardContext): Tensor {
     const D = this.kernel.shape[0];
-    if (ctx.training && this.dropout > 0) throw new Error(`${this.name}: forwardEmbedded cannot apply input dropout (dropout = ${this.dropout})`);
     if (ids.shape.length !== 2 || !(ids.data instanceof Int32Array)) throw new Error(`${this.name}: forwardEmbedded takes int32 ids of shape [batch, time], got ${formatShape([...ids.shape])}`);
     if (table.length % D !== 0 || tableGrad.length !== table.length) throw new Error(`${this.name}: the embedding table (length ${table.length}) and its gradient (length ${tableGrad.length}) must be [V, ${D}]`);
     const [B, T] = ids.shape;
@@ -194,7 +183,7 @@ export abstract class RecurrentLayer extends Layer {
     ctx: ForwardContext,
     B: number,
     T: number,
-    input: { x: Float32Array; inputMask: Float32Array | null } | { projection: InputProjection } | { embedded: EmbeddedInput; tableGrad: Float32Array },
+    input: { x: Float32Array } | { projection: InputProjection } | { embedded: EmbeddedInput; tableGrad: Float32Array },
     initialState?: Tensor[],
   ): RecurrentCallResult {
     const H = this.units;
@@ -204,8 +193,10 @@ export abstract class RecurrentLayer extends Layer {
     for (const s of initialState ?? []) {
       if (s.shape.length !== 2 || s.shape[0] !== B || s.shape[1] !== H) throw new Error(`${this.name}: initial state has shape ${formatShape([...s.shape])}, expected [${B}, ${H}]`);
     }
-    const recurrentMask = ctx.training && this.recurrentDropout > 0 ? dropoutMask(B * H, this.recurrentDropout, ctx.rng) : null;
     const projected = 'projection' in input;
+    // Keras-style masks, one per batch and fixed across steps: input [B, D] (not for a precomputed projection), recurrent [B, H]
+    const inputMask = ctx.training && this.dropout > 0 && !projected ? dropoutMask(B * D, this.dropout, ctx.rng) : null;
+    const recurrentMask = ctx.training && this.recurrentDropout > 0 ? dropoutMask(B * H, this.recurrentDropout, ctx.rng) : null;
     const embedded = 'embedded' in input ? input : null;
     const result = this.kernelForward(ctx.kernels, {
       x: 'x' in input ? input.x : new Float32Array(0),
@@ -218,6 +209,7 @@ export abstract class RecurrentLayer extends Layer {
       h0: initialState ? (initialState[0].data as Float32Array) : null,
       c0: initialState && initialState[1] ? (initialState[1].data as Float32Array) : null,
       recurrentMask,
+      inputMask,
       B, T, D, H,
       goBackwards: this.goBackwards,
       activation: this.activation,
@@ -227,7 +219,7 @@ export abstract class RecurrentLayer extends Layer {
     });
     this.inFlight =
       ctx.training && result.cache && !projected
-        ? { cache: result.cache, inputMask: 'inputMask' in input ? input.inputMask : null, tableGrad: embedded ? embedded.tableGrad : null, B, T, D }
+        ? { cache: result.cache, tableGrad: embedded ? embedded.tableGrad : null, B, T, D }
         : null;
     const output = this.returnSequences ? new Tensor(result.output, [B, T, H]) : new Tensor(result.hLast, [B, H]);
     const states = [new Tensor(result.hLast, [B, H])];
@@ -257,12 +249,7 @@ export abstract class RecurrentLayer extends Layer {
     accumulate(this.recurrentKernel.grad, g.dRecurrentKernel);
     if (this.bias && g.dBias) accumulate(this.bias.grad, g.dBias);
     if (f.tableGrad) return null; // the kernel added the table gradient into f.tableGrad
-    const dx = g.dx;
-    if (f.inputMask) {
-      const { B, T, D } = f;
-      for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let d = 0; d < D; d++) dx[(b * T + t) * D + d] *= f.inputMask[b * D + d];
-    }
-    return new Tensor(dx, [f.B, f.T, f.D]);
+    return new Tensor(g.dx, [f.B, f.T, f.D]);
   }
 
   getConfig(): LayerConfig {

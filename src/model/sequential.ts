@@ -53,13 +53,12 @@ export interface BatchResult {
 
 /**
  * Whether an Embedding and the layer after it run as one kernel call (forwardEmbedded):
- * a recurrent layer (or Bidirectional) without input dropout, both built. Masking
- * (maskZero) is rejected at build time before an RNN.
+ * a recurrent layer (or Bidirectional), both built. Masking (maskZero) is rejected at
+ * build time before an RNN.
  */
 function fusesWithEmbedding(embedding: Embedding, next: Layer | undefined): next is RecurrentLayer | Bidirectional {
   if (!embedding.built || embedding.maskZero || !next?.built) return false;
-  if (next instanceof RecurrentLayer) return next.dropout === 0;
-  return next instanceof Bidirectional && next.forwardLayer.dropout === 0;
+  return next instanceof RecurrentLayer || next instanceof Bidirectional;
 }
 
 export class Sequential {

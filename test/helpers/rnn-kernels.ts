@@ -52,6 +52,8 @@ export interface RnnCase {
   useBias?: boolean;
   h0?: boolean;
   recurrentDropout?: boolean;
+  /** An input-dropout mask [B, E] (RnnForwardArgs.inputMask). */
+  inputDropout?: boolean;
   /** Only the last output is used (returnSequences false). */
   lastOnly?: boolean;
 }

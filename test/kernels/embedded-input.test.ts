@@ -41,6 +41,10 @@ const cases: Case[] = [
   { kind: 'gru', B: 4, T: 4, E: 5, H: 5, V: 50, resetAfter: true, goBackwards: true, h0: true, lastOnly: true },
   { kind: 'gru', B: 3, T: 5, E: 4, H: 6, V: 8, resetAfter: false, recurrentDropout: true },
   { kind: 'gru', B: 2, T: 6, E: 3, H: 7, V: 12, resetAfter: false, goBackwards: true },
+  // input dropout: the rows differ per sample, so wasm gathers x even when V < B·T
+  { kind: 'lstm', B: 3, T: 6, E: 5, H: 7, V: 11, inputDropout: true, goBackwards: true },
+  { kind: 'gru', B: 4, T: 5, E: 4, H: 6, V: 40, inputDropout: true, lastOnly: true },
+  { kind: 'simpleRNN', B: 3, T: 5, E: 4, H: 6, V: 7, inputDropout: true, recurrentDropout: true },
 ];
 
 function setup(c: Case, seed: number): { plain: RnnForwardArgs; embedded: RnnForwardArgs; ids: Int32Array; dOutput: Float32Array | null; dhLast: Float32Array; dcLast: Float32Array | null } {
@@ -53,6 +57,7 @@ function setup(c: Case, seed: number): { plain: RnnForwardArgs; embedded: RnnFor
   for (let i = 0; i < ids.length; i++) ids[i] = Math.floor(rng.next() * V);
   ids[0] = ids[ids.length - 1] = 1; // a repeated id: its rows' gradients add up
   const mask = c.recurrentDropout ? Float32Array.from(randomArray(rng, B * H, 1), (v) => (v > 0 ? 2 : 0)) : null;
+  const inputMask = c.inputDropout ? Float32Array.from(randomArray(rng, B * E, 1), (v) => (v > -0.4 ? 1.4 : 0)) : null;
   const plain: RnnForwardArgs = {
     x: R.embeddingForward(ids, table, B * T, E),
     kernel: randomArray(rng, E * G, 0.5),
@@ -61,6 +66,7 @@ function setup(c: Case, seed: number): { plain: RnnForwardArgs; embedded: RnnFor
     h0: c.h0 ? randomArray(rng, B * H, 0.5) : null,
     c0: c.h0 && c.kind === 'lstm' ? randomArray(rng, B * H, 0.5) : null,
     recurrentMask: mask,
+    inputMask,
     B, T, D: E, H,
     goBackwards: c.goBackwards ?? false,
     activation: 'tanh',
@@ -83,8 +89,8 @@ function setup(c: Case, seed: number): { plain: RnnForwardArgs; embedded: RnnFor
 describe('RnnForwardArgs.embeddedInput', () => {
   for (const [name, k] of [['reference', R], ['wasm 1 thread', W1], ['wasm 2 threads', W2]] as const) {
     cases.forEach((c, i) => {
-      const route = c.V < c.B * c.T ? 'projected table' : 'gathered x';
-      const label = `${name}: ${c.kind} B${c.B} T${c.T} E${c.E} H${c.H} V${c.V} (${route})${c.goBackwards ? ' goBackwards' : ''}${c.kind === 'gru' ? ` resetAfter=${c.resetAfter ?? true}` : ''}${c.useBias === false ? ' no bias' : ''}${c.h0 ? ' h0' : ''}${c.recurrentDropout ? ' recurrentDropout' : ''}${c.lastOnly ? ' last output only' : ''}`;
+      const route = c.V < c.B * c.T && !c.inputDropout ? 'projected table' : 'gathered x';
+      const label = `${name}: ${c.kind} B${c.B} T${c.T} E${c.E} H${c.H} V${c.V} (${route})${c.inputDropout ? ' inputDropout' : ''}${c.goBackwards ? ' goBackwards' : ''}${c.kind === 'gru' ? ` resetAfter=${c.resetAfter ?? true}` : ''}${c.useBias === false ? ' no bias' : ''}${c.h0 ? ' h0' : ''}${c.recurrentDropout ? ' recurrentDropout' : ''}${c.lastOnly ? ' last output only' : ''}`;
       test(`${label}: forward and backward equal the plain path on the gathered x`, () => {
         const s = setup(c, 200 + i);
         const want = fwd(R, c.kind, s.plain);
@@ -103,13 +109,22 @@ describe('RnnForwardArgs.embeddedInput', () => {
         close('dBias', gg.dBias, gw.dBias);
         close('dh0', gg.dh0, gw.dh0);
         close('dc0', gg.dc0, gw.dc0);
-        const wantTable = R.embeddingBackward(s.ids, gw.dx, c.B * c.T, c.E, c.V);
+        const wantTable = R.embeddingBackward(s.ids, gw.dx, c.B * c.T, c.E, c.V); // gw.dx: already masked (inputMask)
         if (prefill) {
           assert.equal(gg.dTable ?? null, null, 'no dTable when tableGrad is given');
           close('tableGrad', tableGrad, wantTable.map((v, j) => v + prefill[j]));
         } else close('dTable', gg.dTable, wantTable);
         assert.equal(gg.dx.length, 0, 'dx is empty with embeddedInput');
       });
+    });
+    test(`${name}: plain x with inputMask equals the reference (forward, dx)`, () => {
+      const c: Case = { kind: 'gru', B: 3, T: 5, E: 4, H: 6, V: 8, inputDropout: true, goBackwards: true };
+      const s = setup(c, 77);
+      const want = fwd(R, 'gru', s.plain);
+      const got = fwd(k, 'gru', s.plain);
+      close('output', got.output, want.output);
+      const grads = { dOutput: s.dOutput, dhLast: s.dhLast, dcLast: null };
+      close('dx', bwd(k, 'gru', { cache: got.cache!, ...grads }).dx, bwd(R, 'gru', { cache: want.cache!, ...grads }).dx);
     });
     test(`${name}: inference with embeddedInput keeps no cache`, () => {
       const s = setup(cases[0], 3);

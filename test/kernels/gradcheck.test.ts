@@ -20,6 +20,10 @@ interface Case {
   resetAfter?: boolean;
   withState?: boolean;
   withMask?: boolean;
+  /** Input dropout mask [B, D] (RnnForwardArgs.inputMask). */
+  withInputMask?: boolean;
+  /** x as embedding rows (RnnForwardArgs.embeddedInput): checks dTable instead of dx. */
+  embedded?: boolean;
   sequenceLoss?: boolean;
   /** Kinked activations (relu, hardSigmoid) need inputs that keep clear of the kink by more than eps. */
   seed?: number;
@@ -38,6 +42,7 @@ function runCase(c: Case): void {
     h0: c.withState ? randomArray(rng, B * H) : null,
     c0: c.withState && c.kind === 'lstm' ? randomArray(rng, B * H) : null,
     recurrentMask: c.withMask ? Float32Array.from({ length: B * H }, (_, i) => (i % 3 === 0 ? 0 : 1.5)) : null,
+    inputMask: c.withInputMask ? Float32Array.from({ length: B * D }, (_, i) => (i % 4 === 1 ? 0 : 1.25)) : null,
     B, T, D, H,
     goBackwards: c.goBackwards,
     activation: c.activation ?? 'tanh',
@@ -45,6 +50,8 @@ function runCase(c: Case): void {
     resetAfter: c.resetAfter,
     training: true,
   };
+  const V = 4;
+  if (c.embedded) args.embeddedInput = { table: randomArray(rng, V * D), ids: Int32Array.from({ length: B * T }, (_, i) => (i * 3) % V), V };
   const wOut = randomArray(rng, B * T * H, 1);
   const wH = randomArray(rng, B * H, 1);
   const wC = randomArray(rng, B * H, 1);
@@ -59,7 +66,8 @@ function runCase(c: Case): void {
     dhLast: wH,
     dcLast: c.kind === 'lstm' ? wC : null,
   });
-  checkGradient('dx', loss, args.x, g.dx);
+  if (c.embedded) checkGradient('dTable', loss, args.embeddedInput!.table, g.dTable!);
+  else checkGradient('dx', loss, args.x, g.dx);
   checkGradient('dKernel', loss, args.kernel, g.dKernel);
   checkGradient('dRecurrentKernel', loss, args.recurrentKernel, g.dRecurrentKernel);
   checkGradient('dBias', loss, args.bias!, g.dBias!);
@@ -82,6 +90,10 @@ describe('reference RNN kernels: finite-difference gradients', () => {
     cases.push({ kind: 'gru', resetAfter: false, goBackwards, sequenceLoss: true, withState: true });
   }
   cases.push({ kind: 'gru', resetAfter: false, goBackwards: false, sequenceLoss: true, withState: true, withMask: true });
+  for (const kind of ['simpleRNN', 'lstm', 'gru'] as Kind[]) {
+    cases.push({ kind, goBackwards: false, sequenceLoss: true, withInputMask: true });
+    cases.push({ kind, goBackwards: true, sequenceLoss: false, embedded: true, withInputMask: kind === 'lstm' });
+  }
   for (const c of cases) {
     it(JSON.stringify(c), () => runCase(c));
   }

@@ -1,7 +1,8 @@
 // Training through Embedding → recurrent layer as one kernel call (forwardEmbedded,
 // RnnForwardArgs.embeddedInput): the same model trained with the two layers run one
 // by one (a rate-0 Dropout in between keeps them apart) must end with the same
-// weights, for LSTM, GRU, SimpleRNN and Bidirectional, on the default backend
+// weights, for LSTM, GRU, SimpleRNN and Bidirectional, with and without input /
+// recurrent dropout (the masks draw from the same seeded stream), on the default backend
 // (wasm; the model suite reruns on reference). Vocabularies below and above B·T
 // cover both wasm routes (projected table / gathered rows).
 import assert from 'node:assert/strict';
@@ -16,6 +17,8 @@ const T = 7;
 
 function rnn(kind: string): Layer {
   if (kind === 'lstm') return layers.lstm({ units: 5 });
+  if (kind === 'lstm+dropout') return layers.lstm({ units: 5, dropout: 0.3, recurrentDropout: 0.2 });
+  if (kind === 'bidirectional+dropout') return layers.bidirectional({ layer: layers.gru({ units: 4, dropout: 0.25 }), mergeMode: 'sum' });
   if (kind === 'gru') return layers.gru({ units: 5 });
   if (kind === 'simpleRNN') return layers.simpleRNN({ units: 5, goBackwards: true });
   return layers.bidirectional({ layer: layers.lstm({ units: 4 }), mergeMode: 'concat' });
@@ -32,7 +35,7 @@ function build(kind: string, V: number, separate: boolean, kernels: Kernels): Se
 }
 
 describe('training through Embedding → recurrent layer in one kernel call', () => {
-  for (const kind of ['lstm', 'gru', 'simpleRNN', 'bidirectional']) {
+  for (const kind of ['lstm', 'gru', 'simpleRNN', 'bidirectional', 'lstm+dropout', 'bidirectional+dropout']) {
     for (const V of [9, 100]) {
       it(`${kind}, V = ${V} (${V < B * T ? 'V < B·T' : 'V ≥ B·T'}): same weights as the layers run one by one`, () => {
         const rng = new Random(5);

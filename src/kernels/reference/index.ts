@@ -7,14 +7,14 @@ import { activationBackward, activationForward } from './activations.js';
 import { adamUpdate } from './adam.js';
 import { denseBackward, denseForward } from './dense.js';
 import { embeddingBackward, embeddingForward } from './embedding.js';
-import { withEmbeddedInput } from './embedded-input.js';
+import { withRnnInput } from './rnn-input.js';
 import { gruBackward, gruForward } from './gru.js';
 import { lstmBackward, lstmForward } from './lstm.js';
 import { simpleRnnBackward, simpleRnnForward } from './simple-rnn.js';
 
-const [simpleRnnF, simpleRnnB] = withEmbeddedInput('simpleRnnForward', simpleRnnForward, simpleRnnBackward);
-const [lstmF, lstmB] = withEmbeddedInput('lstmForward', lstmForward, lstmBackward);
-const [gruF, gruB] = withEmbeddedInput('gruForward', gruForward, gruBackward);
+const [simpleRnnF, simpleRnnB] = withRnnInput('simpleRnnForward', simpleRnnForward, simpleRnnBackward);
+const [lstmF, lstmB] = withRnnInput('lstmForward', lstmForward, lstmBackward);
+const [gruF, gruB] = withRnnInput('gruForward', gruForward, gruBackward);
 
 export const referenceKernels: Kernels = {
   name: 'reference',

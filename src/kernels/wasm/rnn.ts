@@ -9,7 +9,7 @@
  * LSTM, 3H for GRU); sequence buffers in the arena are time-major [T, B, F].
  */
 import type { KernelCache, RnnBackwardArgs, RnnBackwardResult, RnnForwardArgs, RnnForwardResult, RnnKind } from '../kernels.js';
-import { checkEmbeddedInput, checkTableGrad } from '../reference/embedded-input.js';
+import { checkRnnInput, checkTableGrad } from '../reference/rnn-input.js';
 import { actCode } from './activations.js';
 import type { Task, WasmRuntime } from './runtime.js';
 
@@ -135,9 +135,10 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     if (proj && proj.ids.length !== TB) throw new Error(`wasm ${kind}: inputProjection has ${proj.ids.length} ids, expected B·T = ${TB}`);
     if (proj && proj.table.length % G !== 0) throw new Error(`wasm ${kind}: inputProjection table has length ${proj.table.length}, not a multiple of G·H = ${G}`);
     const emb = args.embeddedInput ?? null;
-    checkEmbeddedInput(`wasm ${kind}`, args);
-    // Project the embedding table (V rows) instead of every step's x (B·T rows) when that is less work.
-    const projectTable = !!emb && emb.V < TB;
+    checkRnnInput(`wasm ${kind}`, args);
+    // Project the embedding table (V rows) instead of every step's x (B·T rows) when that is less
+    // work, and no input-dropout mask makes the rows differ per sample.
+    const projectTable = !!emb && emb.V < TB && !args.inputMask;
     const returnSequences = args.returnSequences ?? true;
     // Inference streams where it can (assembly/rnn/common.ts): projection rows gathered step by step
     // from a projected table into one [B, G] slot, and two slots of out / Cs instead of T.
@@ -151,6 +152,7 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     p.bias = args.bias ? rt.put(args.bias) : 0;
     p.h0 = args.h0 ? rt.put(args.h0) : rt.zeros(B * H);
     p.mask = args.recurrentMask ? rt.put(args.recurrentMask) : 0;
+    p.inMask = args.inputMask ? rt.put(args.inputMask) : 0; // [B, D]
     p.out = rt.alloc(outSteps * B * H * 4);
     p.HM = training ? rt.alloc(TB * H * 4) : 0;
     const tmp = rt.alloc(B * H * 4);
@@ -178,6 +180,7 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
       } else {
         p.xs = rt.alloc(TB * D * 4);
         rt.gather(p.xs, p.table, p.ids, TB, D);
+        if (p.inMask) ex.maskSteps(p.xs, p.inMask, T, B, D);
         rt.gemm(TB, G, D, p.xs, D, 1, p.W, G, 1, p.P, G, { bias: p.bias });
       }
     } else {
@@ -185,6 +188,7 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
       temps.push(raw);
       p.xs = rt.alloc(TB * D * 4);
       rt.toTimeMajor(p.xs, raw, B, T, D, goBackwards);
+      if (p.inMask) ex.maskSteps(p.xs, p.inMask, T, B, D);
       p.W = rt.put(args.kernel);
       rt.gemm(TB, G, D, p.xs, D, 1, p.W, G, 1, p.P, G, { bias: p.bias });
     }
@@ -359,6 +363,7 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
         else {
           const dxs = t(rt.alloc(TB * D * 4));
           rt.gemm(TB, D, G, p.P, G, 1, p.W, 1, G, dxs, D, { bias: 0 });
+          if (p.inMask) ex.maskSteps(dxs, p.inMask, T, B, D);
           rt.scatter(dT, p.ids, dxs, TB, D);
         }
         if (tableGrad) tableGrad.set(rt.f32(dT, c.V * D));
@@ -366,6 +371,7 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
       } else {
         const dxs = t(rt.alloc(TB * D * 4));
         rt.gemm(TB, D, G, p.P, G, 1, p.W, 1, G, dxs, D, { bias: 0 });
+        if (p.inMask) ex.maskSteps(dxs, p.inMask, T, B, D);
         const dxBT = t(rt.alloc(TB * D * 4));
         rt.fromTimeMajor(dxBT, dxs, B, T, D, c.goBackwards);
         dx = rt.copyOut(dxBT, TB * D);
