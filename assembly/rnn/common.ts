@@ -18,6 +18,11 @@ import { ld, st } from '../simd';
  */
 // @ts-ignore: decorator
 @inline export function maskRows(B: i32, H: i32, hp: usize, hs: i32, mask: usize, dst: usize, ds: i32): void {
+  if (mask == 0 && hs == H && ds == H) {
+    // contiguous rows: one copy (memory.copy is a runtime call in V8; once per step, not per row)
+    memory.copy(dst, hp, <usize>(B * H) << 2);
+    return;
+  }
   for (let b = 0; b < B; b++) {
     const ph = hp + (<usize>(b * hs) << 2);
     const pd = dst + (<usize>(b * ds) << 2);
