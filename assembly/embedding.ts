@@ -1,19 +1,12 @@
 // Embedding lookup and its gradient (scatter-add).
 // Dimensions: N ids (B·T), E embedding width; table / dTable [V, E] (V vocabulary), ids [N] i32, out / dOut [N, E].
 
-import { ld, st } from './simd';
+import { copyFloats, ld, st } from './simd';
 
 /** out[n, :] = table[ids[n], :]. */
 export function embeddingGather(out: usize, table: usize, ids: usize, N: i32, E: i32): void {
   const e4 = <usize>E << 2;
-  for (let n = 0; n < N; n++) {
-    // an inline vector copy: memory.copy is a runtime call in V8, too costly per row
-    const dst = out + <usize>n * e4;
-    const src = table + <usize>load<i32>(ids + (<usize>n << 2)) * e4;
-    let e = 0;
-    for (; e + 4 <= E; e += 4) v128.store(dst + (<usize>e << 2), v128.load(src + (<usize>e << 2)));
-    if (e < E) st(dst + (<usize>e << 2), ld(src + (<usize>e << 2), E - e), E - e);
-  }
+  for (let n = 0; n < N; n++) copyFloats(out + <usize>n * e4, table + <usize>load<i32>(ids + (<usize>n << 2)) * e4, E);
 }
 
 /** dTable[ids[n], :] += dOut[n, :] (dTable zeroed, or holding a gradient to add to); rows in order, as the reference. */

@@ -1,5 +1,5 @@
 // SIMD building blocks shared by every kernel: the multiply-add that the relaxed-SIMD
-// build turns into an FMA, and partial (1..4 lane) loads/stores for row tails.
+// build turns into an FMA, partial (1..4 lane) loads/stores for row tails, and row copies.
 // ASC_FEATURE_RELAXED_SIMD is asc's compile-time feature constant (set by
 // `--enable relaxed-simd` in scripts/build-wasm.mjs), visible in every file.
 
@@ -30,4 +30,12 @@
   store<f32>(p, f32x4.extract_lane(v, 0));
   if (n > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
   if (n > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
+}
+
+/** dst[0..n) = src[0..n) (floats) as an inline vector copy: memory.copy is a runtime call in V8, too costly per short row. */
+// @ts-ignore: decorator
+@inline export function copyFloats(dst: usize, src: usize, n: i32): void {
+  let j = 0;
+  for (; j + 4 <= n; j += 4) v128.store(dst + (<usize>j << 2), v128.load(src + (<usize>j << 2)));
+  if (j < n) st(dst + (<usize>j << 2), ld(src + (<usize>j << 2), n - j), n - j);
 }

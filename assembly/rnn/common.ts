@@ -11,7 +11,7 @@
 // must be sequential in time. U / Ut arguments are packed (packB): U as [H, G·H],
 // Ut as Uᵀ [G·H, H]; GRU !resetAfter passes U's z|r columns as U and its h columns as Uh.
 
-import { ld, st } from '../simd';
+import { copyFloats, ld, st } from '../simd';
 
 /**
  * hm[b, :] = hPrev[b, :] ⊙ mask[b, :] for b < B. hPrev row stride hs, hm row stride ms (floats).
@@ -83,14 +83,7 @@ export const RING_C: i32 = 4;
 // @ts-ignore: decorator
 @inline export function gatherStep(zs: usize, tbl: usize, ids: usize, Bs: i32, G: i32): void {
   const row = <usize>G << 2;
-  // an inline vector copy: memory.copy is a runtime call in V8, too costly for one 0.1–1 KB row
-  for (let b = 0; b < Bs; b++) {
-    const dst = zs + <usize>b * row;
-    const src = tbl + <usize>load<i32>(ids + (<usize>b << 2)) * row;
-    let j = 0;
-    for (; j + 4 <= G; j += 4) v128.store(dst + (<usize>j << 2), v128.load(src + (<usize>j << 2)));
-    if (j < G) st(dst + (<usize>j << 2), ld(src + (<usize>j << 2), G - j), G - j);
-  }
+  for (let b = 0; b < Bs; b++) copyFloats(zs + <usize>b * row, tbl + <usize>load<i32>(ids + (<usize>b << 2)) * row, G);
 }
 
 /**

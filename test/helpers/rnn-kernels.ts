@@ -2,6 +2,8 @@
 // a closeness assertion, and a backend wrapper that counts recurrent forwards.
 import assert from 'node:assert/strict';
 import { resolveBackend } from '../../src/kernels/backend.js';
+import type { Random } from '../../src/random.js';
+import { randomArray } from './gradcheck.js';
 import type { Kernels, RnnBackwardArgs, RnnBackwardResult, RnnForwardArgs, RnnForwardResult, RnnKind } from '../../src/kernels/kernels.js';
 
 export const rnnForward = (k: Kernels, kind: RnnKind, a: RnnForwardArgs): RnnForwardResult =>
@@ -56,4 +58,14 @@ export interface RnnCase {
   inputDropout?: boolean;
   /** Only the last output is used (returnSequences false). */
   lastOnly?: boolean;
+}
+
+/** A case's gate width, bias length, and a random embedding table and token ids (drawn in that order from rng). */
+export function caseInputs(c: RnnCase, rng: Random): { G: number; biasLen: number; table: Float32Array; ids: Int32Array } {
+  const G = (c.kind === 'lstm' ? 4 : c.kind === 'gru' ? 3 : 1) * c.H;
+  const biasLen = c.kind === 'gru' && (c.resetAfter ?? true) ? 2 * G : G;
+  const table = randomArray(rng, c.V * c.E, 0.8);
+  const ids = new Int32Array(c.B * c.T);
+  for (let i = 0; i < ids.length; i++) ids[i] = Math.floor(rng.next() * c.V);
+  return { G, biasLen, table, ids };
 }

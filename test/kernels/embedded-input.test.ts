@@ -7,22 +7,16 @@
 // and V ≥ B·T (rows gathered into x); all three kinds, both GRU variants,
 // goBackwards, initial states, recurrent dropout, returnSequences false, and
 // the table gradient returned (dTable) or added into a given buffer (tableGrad).
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { referenceKernels as R } from '../../src/kernels/reference/index.js';
-import { createWasmKernels } from '../../src/kernels/wasm/index.js';
 import type { RnnForwardArgs } from '../../src/kernels/kernels.js';
 import { Random } from '../../src/random.js';
 import { randomArray } from '../helpers/gradcheck.js';
-import { assertClose, rnnBackward, rnnForward } from '../helpers/rnn-kernels.js';
-import type { RnnCase } from '../helpers/rnn-kernels.js';
+import { wasmKernelPair } from '../helpers/wasm.js';
+import { assertClose, rnnBackward, rnnForward, caseInputs, type RnnCase } from '../helpers/rnn-kernels.js';
 
-const W1 = createWasmKernels({ threads: 1 });
-const W2 = createWasmKernels({ threads: 2 });
-after(() => {
-  W1.dispose();
-  W2.dispose();
-});
+const [W1, W2] = wasmKernelPair();
 
 const fwd = rnnForward;
 const bwd = rnnBackward;
@@ -50,11 +44,7 @@ const cases: Case[] = [
 function setup(c: Case, seed: number): { plain: RnnForwardArgs; embedded: RnnForwardArgs; ids: Int32Array; dOutput: Float32Array | null; dhLast: Float32Array; dcLast: Float32Array | null } {
   const rng = new Random(seed);
   const { B, T, E, H, V } = c;
-  const G = (c.kind === 'lstm' ? 4 : c.kind === 'gru' ? 3 : 1) * H;
-  const biasLen = c.kind === 'gru' && (c.resetAfter ?? true) ? 2 * G : G;
-  const table = randomArray(rng, V * E, 0.8);
-  const ids = new Int32Array(B * T);
-  for (let i = 0; i < ids.length; i++) ids[i] = Math.floor(rng.next() * V);
+  const { G, biasLen, table, ids } = caseInputs(c, rng);
   ids[0] = ids[ids.length - 1] = 1; // a repeated id: its rows' gradients add up
   const mask = c.recurrentDropout ? Float32Array.from(randomArray(rng, B * H, 1), (v) => (v > 0 ? 2 : 0)) : null;
   const inputMask = c.inputDropout ? Float32Array.from(randomArray(rng, B * E, 1), (v) => (v > -0.4 ? 1.4 : 0)) : null;

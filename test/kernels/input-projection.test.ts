@@ -4,22 +4,16 @@
 // (threads 1 and 2), for all three kinds, both GRU variants, goBackwards,
 // initial states and the recurrent activations, with the whole output sequence
 // or only the final state (returnSequences false); training with it must throw.
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { referenceKernels as R } from '../../src/kernels/reference/index.js';
-import { createWasmKernels } from '../../src/kernels/wasm/index.js';
 import type { RnnForwardArgs } from '../../src/kernels/kernels.js';
 import { Random } from '../../src/random.js';
 import { randomArray } from '../helpers/gradcheck.js';
-import { assertClose, rnnForward } from '../helpers/rnn-kernels.js';
-import type { RnnCase } from '../helpers/rnn-kernels.js';
+import { wasmKernelPair } from '../helpers/wasm.js';
+import { assertClose, rnnForward, caseInputs, type RnnCase } from '../helpers/rnn-kernels.js';
 
-const W1 = createWasmKernels({ threads: 1 });
-const W2 = createWasmKernels({ threads: 2 });
-after(() => {
-  W1.dispose();
-  W2.dispose();
-});
+const [W1, W2] = wasmKernelPair();
 
 const fwd = rnnForward;
 const close = assertClose;
@@ -41,11 +35,7 @@ const cases: Case[] = [
 function setup(c: Case, seed: number): { args: RnnForwardArgs; projected: RnnForwardArgs; projectedTable: Float32Array } {
   const rng = new Random(seed);
   const { B, T, E, H, V } = c;
-  const G = (c.kind === 'lstm' ? 4 : c.kind === 'gru' ? 3 : 1) * H;
-  const biasLen = c.kind === 'gru' && (c.resetAfter ?? true) ? 2 * G : G;
-  const table = randomArray(rng, V * E, 0.8);
-  const ids = new Int32Array(B * T);
-  for (let i = 0; i < ids.length; i++) ids[i] = Math.floor(rng.next() * V);
+  const { G, biasLen, table, ids } = caseInputs(c, rng);
   const kernel = randomArray(rng, E * G, 0.5);
   const bias = c.useBias === false ? null : randomArray(rng, biasLen, 0.5);
   const args: RnnForwardArgs = {
