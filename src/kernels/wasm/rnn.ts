@@ -331,28 +331,30 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
         dS = t(rt.zeros(c.V * G));
         rt.scatter(dS, p.ids, p.P, TB, G);
       }
-      // dW = xᵀ·dP, or tableᵀ·dS (A(d, row) read column-strided from the row-major x / table)
-      const xRows = c.projected ? c.V : TB;
-      const xIn = c.projected ? p.table : p.xs;
-      const dIn = c.projected ? dS : p.P;
-      if (dUs.length) {
-        for (const part of dUs) ex.addInto(dU, part, H * G);
-        rt.gemm(D, G, xRows, xIn, 1, D, dIn, G, 1, dW, G);
-      } else if (kind === 'gru') {
-        const H2 = 2 * H;
-        rt.gemm(D, G, xRows, xIn, 1, D, dIn, G, 1, dW, G);
-        rt.gemm(H, H2, TB, p.HM, 1, H, p.P, G, 1, dU, G);
-        if (c.resetAfter) rt.gemm(H, H, TB, p.HM, 1, H, p.RH, H, 1, dU + H2 * 4, G);
-        else rt.gemm(H, H, TB, p.RH, 1, H, p.P + H2 * 4, G, 1, dU + H2 * 4, G);
-      } else if (c.projected) {
-        rt.gemm(D, G, xRows, xIn, 1, D, dIn, G, 1, dW, G);
-        rt.gemm(H, G, TB, p.HM, 1, H, p.P, G, 1, dU, G);
-      } else {
-        const dZp = t(rt.pack(p.P, TB, G, G, 1)); // packed once for both weight gradients
+      // dW = xᵀ·dP, or tableᵀ·dS (A(d, row) read column-strided from the row-major x / table);
+      // dRecurrentKernel from the step-wise partials, else HMᵀ·dP (GRU: by blocks) over all T·B rows
+      if (!dUs.length && kind !== 'gru' && !c.projected) {
+        const dZp = t(rt.pack(p.P, TB, G, G, 1)); // both gradients read dP over T·B rows: pack it once
         rt.gemmPacked(D, G, TB, p.xs, 1, D, dZp, TB, dW, G);
         rt.gemmPacked(H, G, TB, p.HM, 1, H, dZp, TB, dU, G);
+      } else {
+        if (c.projected) rt.gemm(D, G, c.V, p.table, 1, D, dS, G, 1, dW, G);
+        else rt.gemm(D, G, TB, p.xs, 1, D, p.P, G, 1, dW, G);
+        if (dUs.length) for (const part of dUs) ex.addInto(dU, part, H * G);
+        else if (kind === 'gru') {
+          const H2 = 2 * H;
+          rt.gemm(H, H2, TB, p.HM, 1, H, p.P, G, 1, dU, G);
+          if (c.resetAfter) rt.gemm(H, H, TB, p.HM, 1, H, p.RH, H, 1, dU + H2 * 4, G);
+          else rt.gemm(H, H, TB, p.RH, 1, H, p.P + H2 * 4, G, 1, dU + H2 * 4, G);
+        } else rt.gemm(H, G, TB, p.HM, 1, H, p.P, G, 1, dU, G);
       }
-      // the input gradient: dP·Wᵀ, per step ([T·B, D]), or per table row (dS·Wᵀ: the table gradient itself)
+      // the input gradient: dP·Wᵀ per step ([T·B, D], masked like x), or per table row (dS·Wᵀ: the table gradient itself)
+      let dxs = 0;
+      if (!c.projected) {
+        dxs = t(rt.alloc(TB * D * 4));
+        rt.gemm(TB, D, G, p.P, G, 1, p.W, 1, G, dxs, D, { bias: 0 });
+        if (p.inMask) ex.maskSteps(dxs, p.inMask, T, B, D);
+      }
       let dx: Float32Array = new Float32Array(0);
       let dTable: Float32Array | null = null;
       if (c.V) {
@@ -360,18 +362,10 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
         if (tableGrad) checkTableGrad(`wasm ${kind}Backward`, tableGrad, c.V, D);
         const dT = t(tableGrad ? rt.put(tableGrad) : rt.zeros(c.V * D));
         if (c.projected) rt.gemm(c.V, D, G, dS, G, 1, p.W, 1, G, dT, D);
-        else {
-          const dxs = t(rt.alloc(TB * D * 4));
-          rt.gemm(TB, D, G, p.P, G, 1, p.W, 1, G, dxs, D, { bias: 0 });
-          if (p.inMask) ex.maskSteps(dxs, p.inMask, T, B, D);
-          rt.scatter(dT, p.ids, dxs, TB, D);
-        }
+        else rt.scatter(dT, p.ids, dxs, TB, D);
         if (tableGrad) tableGrad.set(rt.f32(dT, c.V * D));
         else dTable = rt.copyOut(dT, c.V * D);
       } else {
-        const dxs = t(rt.alloc(TB * D * 4));
-        rt.gemm(TB, D, G, p.P, G, 1, p.W, 1, G, dxs, D, { bias: 0 });
-        if (p.inMask) ex.maskSteps(dxs, p.inMask, T, B, D);
         const dxBT = t(rt.alloc(TB * D * 4));
         rt.fromTimeMajor(dxBT, dxs, B, T, D, c.goBackwards);
         dx = rt.copyOut(dxBT, TB * D);
