@@ -10,6 +10,7 @@
  */
 import type { KernelCache, RnnBackwardArgs, RnnBackwardResult, RnnForwardArgs, RnnForwardResult, RnnKind } from '../kernels.js';
 import { checkRnnInput, checkTableGrad } from '../reference/rnn-input.js';
+import { checkInputProjection } from '../reference/sequence.js';
 import { actCode } from './activations.js';
 import type { Task, WasmRuntime } from './runtime.js';
 
@@ -20,7 +21,6 @@ const STEPWISE_DU_MAX = 16384;
 const RING_Z = 1;
 const RING_OUT = 2;
 const RING_C = 4;
-
 
 interface WasmCache extends KernelCache {
   kind: RnnKind;
@@ -131,9 +131,7 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     if (args.bias && args.bias.length !== biasLen) throw new Error(`wasm ${kind}: bias has length ${args.bias.length}, expected ${biasLen}`);
     const TB = B * T;
     const proj = args.inputProjection ?? null;
-    if (proj && training) throw new Error(`wasm ${kind}: inputProjection is for inference only (training must be false)`);
-    if (proj && proj.ids.length !== TB) throw new Error(`wasm ${kind}: inputProjection has ${proj.ids.length} ids, expected B·T = ${TB}`);
-    if (proj && proj.table.length % G !== 0) throw new Error(`wasm ${kind}: inputProjection table has length ${proj.table.length}, not a multiple of G·H = ${G}`);
+    checkInputProjection(`wasm ${kind}`, args, G);
     const emb = args.embeddedInput ?? null;
     checkRnnInput(`wasm ${kind}`, args);
     // Project the embedding table (V rows) instead of every step's x (B·T rows) when that is less
