@@ -214,4 +214,12 @@ export interface Kernels {
   gruBackward(args: RnnBackwardArgs): RnnBackwardResult;
 
   adamUpdate(args: AdamUpdateArgs): void;
+  /**
+   * Optional: zero-filled storage of n floats for long-lived buffers (a model's parameters and
+   * gradients, optimizer state) placed where this backend's kernels read and write them in place,
+   * with no copy per call (the wasm backend: inside its linear memory, when that memory is shared).
+   * The storage stays valid while any of `owners` is reachable; views (`subarray`) of it must not
+   * outlive all owners. Absent, or returning null, means: use a plain Float32Array.
+   */
+  persistentFloats?(n: number, owners: readonly object[]): Float32Array | null;
 }

@@ -130,7 +130,7 @@ export class Sequential {
   /** The flat parameter store, (re)created after layers were added. */
   private get params(): ParameterStore | null {
     if (!this.built) return null;
-    this.store ??= new ParameterStore(this.layers.flatMap((l) => l.params));
+    this.store ??= new ParameterStore(this.layers.flatMap((l) => l.params), this.kernels);
     return this.store;
   }
 

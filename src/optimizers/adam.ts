@@ -34,8 +34,8 @@ export class Adam extends Optimizer {
     kernels.adamUpdate({
       param: value,
       grad,
-      m: this.slot('m', index, value.length),
-      v: this.slot('v', index, value.length),
+      m: this.slot('m', index, value.length, kernels),
+      v: this.slot('v', index, value.length, kernels),
       learningRate: this.learningRate,
       beta1: this.beta1,
       beta2: this.beta2,

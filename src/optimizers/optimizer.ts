@@ -62,13 +62,16 @@ export abstract class Optimizer {
     }
   }
 
-  /** Per-variable slot buffers (momentum etc.), created on first use. */
+  /**
+   * Per-variable slot buffers (momentum etc.), created on first use; from the backend's
+   * persistent storage when given kernels that offer it, so its update kernel works in place.
+   */
   private slots = new Map<string, Float32Array[]>();
-  protected slot(name: string, index: number, length: number): Float32Array {
+  protected slot(name: string, index: number, length: number, kernels?: Kernels): Float32Array {
     let list = this.slots.get(name);
     if (!list) this.slots.set(name, (list = []));
     let s = list[index];
-    if (!s || s.length !== length) s = list[index] = new Float32Array(length);
+    if (!s || s.length !== length) s = list[index] = kernels?.persistentFloats?.(length, [this]) ?? new Float32Array(length);
     return s;
   }
 

@@ -1,6 +1,8 @@
 /**
- * Adam / AdamW on the wasm backend: large parameters are updated in wasm in
- * cache-sized chunks, small ones with a JS loop. param, grad, m, v: [n] floats.
+ * Adam / AdamW on the wasm backend. When the parameter, its gradient and both
+ * moments live in wasm memory (persistentFloats) the update runs there in
+ * place, split across threads; otherwise large parameters are copied through
+ * wasm in cache-sized chunks and small ones use a JS loop. param, grad, m, v: [n] floats.
  */
 import type { AdamUpdateArgs } from '../kernels.js';
 import type { WasmRuntime } from './runtime.js';
@@ -12,6 +14,18 @@ export function adamUpdate(rt: WasmRuntime, { param, grad, m, v, learningRate, b
   const alpha = (learningRate * Math.sqrt(1 - Math.pow(beta2, step))) / (1 - Math.pow(beta1, step));
   const decay = 1 - weightDecay * learningRate;
   const n = param.length;
+  const offs = [param, grad, m, v].map((a) => rt.residentOffset(a));
+  if (offs.every((o) => o >= 0)) {
+    // everything already in wasm memory (persistentFloats): update in place, split across threads
+    const [pp, pg, pm, pv] = offs;
+    rt.run(
+      rt.ranges(n, n, 4).map(([i0, i1]) => ({
+        fn: 'adam' as const,
+        args: [pp + i0 * 4, pg + i0 * 4, pm + i0 * 4, pv + i0 * 4, i1 - i0, alpha, beta1, beta2, epsilon, decay],
+      })),
+    );
+    return;
+  }
   if (n >= ADAM_WASM_MIN) {
     // chunks stay cache-resident between copy-in, update and copy-out
     const chunk = Math.min(n, ADAM_CHUNK);

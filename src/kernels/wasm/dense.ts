@@ -7,8 +7,8 @@ import type { WasmRuntime } from './runtime.js';
 
 export function denseForward(rt: WasmRuntime, { x, kernel, bias, N, D, U }: DenseForwardArgs): Float32Array {
   const px = rt.put(x);
-  const pk = rt.put(kernel);
-  const pb = bias ? rt.put(bias) : 0;
+  const pk = rt.input(kernel); // in place when resident (see runtime.input)
+  const pb = bias ? rt.input(bias) : 0;
   const py = rt.alloc(N * U * 4);
   rt.gemm(N, U, D, px, D, 1, pk, U, 1, py, U, { bias: pb });
   const y = rt.copyOut(py, N * U);
@@ -18,7 +18,7 @@ export function denseForward(rt: WasmRuntime, { x, kernel, bias, N, D, U }: Dens
 
 export function denseBackward(rt: WasmRuntime, { x, kernel, dy, N, D, U, hasBias }: DenseBackwardArgs): DenseBackwardResult {
   const px = rt.put(x);
-  const pk = rt.put(kernel);
+  const pk = rt.input(kernel);
   const pdy = rt.put(dy);
   const pdx = rt.zeros(N * D);
   const pdk = rt.zeros(D * U);

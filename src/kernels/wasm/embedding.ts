@@ -5,7 +5,7 @@
 import type { WasmRuntime } from './runtime.js';
 
 export function embeddingForward(rt: WasmRuntime, ids: Int32Array, table: Float32Array, N: number, E: number): Float32Array {
-  const pt = rt.put(table);
+  const pt = rt.input(table); // in place when resident (see runtime.input)
   const pi = rt.alloc(N * 4);
   new Int32Array(rt.memory.buffer, pi, N).set(ids);
   const po = rt.alloc(N * E * 4);

@@ -10,8 +10,10 @@
  * partials are summed), and every large GEMM, packing and layout pass is
  * split by rows across the workers.
  *
- * Inputs are copied into the wasm arena; outputs are copied out into fresh
- * Float32Arrays. Embedding gather/scatter-add and large Adam updates run in
+ * Model parameters, their gradients and the optimizer's moments live in the
+ * wasm memory when it is shared (persistentFloats), so kernels read and
+ * update them in place; other inputs are copied into the wasm arena, and
+ * outputs are copied out into fresh Float32Arrays. Embedding gather/scatter-add and large Adam updates run in
  * wasm too (copying in and out is cheaper than JS element loops).
  *
  * This file assembles the backend; the glue lives in rnn.ts (recurrent
@@ -83,6 +85,7 @@ export function createWasmKernels(options: WasmKernelsOptions = {}): WasmKernels
     gruBackward: (a) => rnn.backward('gru', a),
 
     adamUpdate: (a) => adamUpdate(rt, a),
+    persistentFloats: (n, owners) => rt.persistentFloats(n, owners),
   };
   return kernels;
 }

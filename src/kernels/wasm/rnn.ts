@@ -146,8 +146,10 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     // Every sequence buffer is time-major [T, B, F] in processing order.
     const p: Record<string, number> = {};
     const temps: number[] = [];
-    p.U = rt.put(args.recurrentKernel);
-    p.bias = args.bias ? rt.put(args.bias) : 0;
+    // weights are read in place when they live in wasm memory (a model's parameters); releasing
+    // such an offset later is a no-op (runtime.input)
+    p.U = rt.input(args.recurrentKernel);
+    p.bias = args.bias ? rt.input(args.bias) : 0;
     p.h0 = args.h0 ? rt.put(args.h0) : rt.zeros(B * H);
     p.mask = args.recurrentMask ? rt.put(args.recurrentMask) : 0;
     p.inMask = args.inputMask ? rt.put(args.inputMask) : 0; // [B, D]
@@ -166,8 +168,8 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
       temps.push(tblIds);
       if (!proj.frozen) temps.push(tbl);
     } else if (emb) {
-      p.W = rt.put(args.kernel);
-      p.table = rt.put(emb.table);
+      p.W = rt.input(args.kernel);
+      p.table = rt.input(emb.table);
       p.ids = timeMajorIds(emb.ids, B, T, goBackwards);
       if (projectTable) {
         const TW = rt.alloc(emb.V * G * 4); // [V, G] = table·W + b
@@ -187,7 +189,7 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
       p.xs = rt.alloc(TB * D * 4);
       rt.toTimeMajor(p.xs, raw, B, T, D, goBackwards);
       if (p.inMask) ex.maskSteps(p.xs, p.inMask, T, B, D);
-      p.W = rt.put(args.kernel);
+      p.W = rt.input(args.kernel);
       rt.gemm(TB, G, D, p.xs, D, 1, p.W, G, 1, p.P, G, { bias: p.bias });
     }
     // the recurrent kernel, packed once for all steps (GRU without resetAfter: z|r and h columns apart)
@@ -356,13 +358,15 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
       let dx: Float32Array = new Float32Array(0);
       let dTable: Float32Array | null = null;
       if (c.V) {
-        // the table gradient, added into tableGrad when given (no fresh [V, E] buffer to add in JS)
+        // the table gradient, added into tableGrad when given (no fresh [V, E] buffer to add in JS),
+        // in place when tableGrad lives in wasm memory (a model's gradient buffer)
         if (tableGrad) checkTableGrad(`wasm ${kind}Backward`, tableGrad, c.V, D);
-        const dT = t(tableGrad ? rt.put(tableGrad) : rt.zeros(c.V * D));
+        const dT = t(tableGrad ? rt.input(tableGrad) : rt.zeros(c.V * D));
         if (c.projected) rt.gemm(c.V, D, G, dS, G, 1, p.W, 1, G, dT, D);
         else rt.scatter(dT, p.ids, dxs, TB, D);
-        if (tableGrad) tableGrad.set(rt.f32(dT, c.V * D));
-        else dTable = rt.copyOut(dT, c.V * D);
+        if (tableGrad) {
+          if (rt.residentOffset(tableGrad) < 0) tableGrad.set(rt.f32(dT, c.V * D));
+        } else dTable = rt.copyOut(dT, c.V * D);
       } else {
         const dxBT = t(rt.alloc(TB * D * 4));
         rt.fromTimeMajor(dxBT, dxs, B, T, D, c.goBackwards);

@@ -50,6 +50,7 @@ export const TASK_FUNCTIONS = [
   'lstmBackward',
   'gruForward',
   'gruBackward',
+  'adam',
 ] as const;
 export type TaskFunction = (typeof TASK_FUNCTIONS)[number];
 export interface Task {
@@ -77,6 +78,25 @@ export function wasmSimdSupported(): boolean {
   } catch {
     return false;
   }
+}
+
+let sharedOk: boolean | null = null;
+
+/**
+ * True when a shared WebAssembly.Memory can be created (Node; browsers only when cross-origin
+ * isolated). A shared memory's buffer is never detached when it grows, so arrays viewing it
+ * stay valid: that is what lets parameters live inside it (WasmRuntime.persistentFloats).
+ */
+export function sharedMemorySupported(): boolean {
+  if (sharedOk === null) {
+    try {
+      const wa = wasmApi();
+      sharedOk = typeof SharedArrayBuffer === 'function' && !!wa && new wa.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
+    } catch {
+      sharedOk = false;
+    }
+  }
+  return sharedOk;
 }
 
 /** True when shared memory + worker_threads can be used (Node with SharedArrayBuffer). */
@@ -157,6 +177,12 @@ function getModule(wa: WasmApi, shared: boolean, relaxed: boolean): WasmModule {
 }
 
 const ALIGN = 64;
+/**
+ * Persistent blocks start with this many unused bytes, so no array handed out starts where an arena
+ * block starts: release() of a resident array's offset (glue that releases whatever it allocated or
+ * referenced) is then a no-op instead of freeing the block.
+ */
+const PERSISTENT_GUARD = ALIGN;
 /** Minimum work (multiply-adds or elements moved) before a call is split across threads. */
 const PARALLEL_MIN_WORK = 1 << 20;
 const PAGE = 65536;
@@ -170,21 +196,34 @@ export class WasmRuntime {
   private readonly base: number;
   private readonly live = new Map<number, number>(); // offset -> size
   private free: { off: number; size: number }[] = []; // sorted by off
+  /**
+   * Buffer objects of this memory seen so far. A shared memory hands out a new one after each grow,
+   * and V8 may also replace it once the memory is shared with a worker, so identity is recorded
+   * wherever arrays are made (persistentFloats) and checked against the current one (residentOffset).
+   */
+  private readonly buffers = new Set<ArrayBufferLike>();
+  /** Releases a persistent block once all of its owners are collected (held value: the block's count). */
+  private readonly persistentRegistry = new FinalizationRegistry<{ off: number; owners: number }>((b) => {
+    if (--b.owners === 0) this.release(b.off);
+  });
 
   /** True when the GEMM kernels use fused multiply-add (relaxed SIMD). */
   readonly fma: boolean;
+  /** True when the memory is shared (its buffer survives growth): persistentFloats is available. */
+  readonly shared: boolean;
 
   constructor(threads: number, relaxedSimd?: boolean) {
     const wa = wasmApi();
     if (!wa || !wasmSimdSupported()) throw new Error('backend "wasm" needs WebAssembly with 128-bit SIMD, which this runtime does not support');
     const useThreads = threads > 1 && threadsSupported();
     this.threads = useThreads ? Math.floor(threads) : 1;
-    this.memory = new wa.Memory(
-      useThreads ? { initial: 64, maximum: WASM_MAX_PAGES, shared: true } : { initial: 64, maximum: WASM_MAX_PAGES },
-    );
+    // shared whenever possible, threads or not: only a shared memory can hold parameters in place
+    this.shared = useThreads || sharedMemorySupported();
+    this.memory = new wa.Memory({ initial: 64, maximum: WASM_MAX_PAGES, ...(this.shared ? { shared: true } : {}) });
+    this.buffers.add(this.memory.buffer);
     if (relaxedSimd && !relaxedSimdSupported()) throw new Error('wasm backend: relaxed SIMD was requested but is not supported here');
     this.fma = relaxedSimd ?? relaxedSimdSupported();
-    const module = getModule(wa, useThreads, this.fma);
+    const module = getModule(wa, this.shared, this.fma);
     const instance = new wa.Instance(module, { env: { memory: this.memory } });
     this.exports = instance.exports as unknown as WasmExports;
     this.base = this.top = Math.max(1024, Math.ceil(this.exports.heapBase() / ALIGN) * ALIGN);
@@ -220,6 +259,7 @@ export class WasmRuntime {
       const pages = Math.min(grow, WASM_MAX_PAGES - have / PAGE);
       if (pages < need) throw new Error(`wasm backend: out of memory (need ${end} bytes, max ${WASM_MAX_PAGES * PAGE})`);
       this.memory.grow(pages);
+      this.buffers.add(this.memory.buffer);
     }
     this.top = end;
     this.live.set(off, size);
@@ -270,6 +310,37 @@ export class WasmRuntime {
     }
   }
 
+  /**
+   * Zero-filled floats inside the memory that stay valid until every owner is garbage-collected
+   * (null when the memory is not shared: growth would detach the array). Kernels read and write
+   * them in place: see residentOffset.
+   */
+  persistentFloats(n: number, owners: readonly object[]): Float32Array | null {
+    if (!this.shared || owners.length === 0) return null;
+    const off = this.alloc(PERSISTENT_GUARD + n * 4);
+    const buffer = this.memory.buffer;
+    this.buffers.add(buffer);
+    const array = new Float32Array(buffer, off + PERSISTENT_GUARD, n);
+    array.fill(0);
+    const block = { off, owners: owners.length };
+    for (const o of owners) this.persistentRegistry.register(o, block);
+    return array;
+  }
+
+  /** The byte offset of an array that lives in this memory (persistentFloats or a view of it), else -1. */
+  residentOffset(a: Float32Array): number {
+    if (this.buffers.has(a.buffer)) return a.byteOffset;
+    if (a.buffer !== this.memory.buffer) return -1;
+    this.buffers.add(a.buffer);
+    return a.byteOffset;
+  }
+
+  /** The offset of `a` in the memory: in place when resident, else a fresh copy (release it after use; releasing a resident offset is a no-op). */
+  input(a: Float32Array): number {
+    const off = this.residentOffset(a);
+    return off >= 0 ? off : this.put(a);
+  }
+
   releaseAll(offs: number[]): void {
     for (const o of offs) if (o) this.release(o);
   }
@@ -315,7 +386,7 @@ export class WasmRuntime {
   }
 
   /** Splits [0, n) into at most `threads` ranges aligned to `align`, when `work` is large enough to pay for a dispatch. */
-  private ranges(n: number, work: number, align = 1): [number, number][] {
+  ranges(n: number, work: number, align = 1): [number, number][] {
     const k = work < PARALLEL_MIN_WORK ? 1 : this.slices(Math.ceil(n / align));
     if (k <= 1) return [[0, n]];
     const chunk = Math.ceil(n / k / align) * align;
