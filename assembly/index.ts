@@ -4,7 +4,7 @@
 //
 // Everything works on raw byte addresses into linear memory handed over by the
 // JS side (src/kernels/wasm/). No managed objects; the only mutable global is the
-// per-instance packing scratch (gemm-packed.ts), so the same module can run on
+// per-instance packing scratch (gemm.ts), so the same module can run on
 // several threads over one shared memory.
 //
 // Layouts (row-major f32): sequences are [B, T, F] in *processing order*
@@ -16,8 +16,8 @@
 //   simd.ts          madd (FMA in the relaxed build), partial loads/stores
 //   activations.ts   activation codes, e^x / sigmoid / tanh approximations, actV / dactV
 //   heap.ts          heapBase
-//   gemm.ts          unpacked GEMM
-//   gemm-packed.ts   packB, packed GEMM (+ bias init), A-block scratch
+//   gemm.ts          A packing + scratch, micro-kernels, unpacked-B GEMM
+//   gemm-packed.ts   packB, packed-B GEMM (+ bias init)
 //   layout.ts        fillRows, colSum, transpose, time-major reordering, input-dropout masking, addInto
 //   embedding.ts     gather / scatter-add
 //   elementwise.ts   elementwise activation forward / backward
@@ -26,8 +26,8 @@
 //   rnn/simple-rnn.ts, rnn/lstm.ts, rnn/gru.ts   fused forward / backward time loops
 
 export { heapBase } from './heap';
-export { gemm } from './gemm';
-export { packB, gemmPBias, packedSize, setScratch, scratchFloats, gemmP } from './gemm-packed';
+export { gemm, setScratch, scratchFloats } from './gemm';
+export { packB, gemmPBias, packedSize, gemmP } from './gemm-packed';
 export { fillRows, colSum, transpose, toTimeMajor, fromTimeMajor, maskSteps, addInto } from './layout';
 export { embeddingGather, embeddingScatter } from './embedding';
 export { activationForward, activationBackward } from './elementwise';

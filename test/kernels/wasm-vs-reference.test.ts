@@ -280,8 +280,9 @@ describe('wasm GEMM on odd shapes', () => {
         c[i * N + j] += s;
       }
   }
-  // the last three have the weight-gradient shape (Aᵀ·B with N > M over a long K)
-  for (const [M, N, K] of [[1, 1, 1], [3, 5, 7], [4, 8, 1], [5, 9, 3], [17, 33, 13], [33, 17, 300], [7, 520, 9], [64, 64, 64], [5, 12, 100], [7, 29, 401], [32, 128, 2000]]) {
+  // [5, 12, 100] … [32, 128, 2000] have the weight-gradient shape (Aᵀ·B with N > M over a long K); the last one
+  // spans several row blocks (MC = 128) and k-blocks (KC = 256) with leftover rows and columns
+  for (const [M, N, K] of [[1, 1, 1], [3, 5, 7], [4, 8, 1], [5, 9, 3], [17, 33, 13], [33, 17, 300], [7, 520, 9], [64, 64, 64], [5, 12, 100], [7, 29, 401], [32, 128, 2000], [263, 19, 270]]) {
     for (const trans of [false, true]) {
       test(`C += A${trans ? 'ᵀ' : ''}·B M=${M} N=${N} K=${K}`, () => {
         const rng = new Random(M * 31 + N * 7 + K);
