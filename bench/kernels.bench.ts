@@ -112,25 +112,44 @@ interface Params {
   bias: Float32Array;
   dKernel: Float32Array;
   dBias: Float32Array;
+  /** Gradient buffers of kernel … dBias (the table's is tableGrad), filled from the kernels' results as a model accumulates them. */
+  grads: Float32Array[];
   opt: { m: Float32Array; v: Float32Array }[];
 }
 
-function setup(w: Workload): { ids: Int32Array; p: Params; labels: Float32Array; projected: Float32Array } {
+/**
+ * Parameters, gradients and Adam moments in the backend's persistent storage where it has one (the
+ * wasm memory), as a model keeps them (ParameterStore, Optimizer slots); plain arrays otherwise.
+ */
+function setup(w: Workload, K: Kernels): { ids: Int32Array; p: Params; labels: Float32Array; projected: Float32Array } {
   const rng = new Random(42);
+  const owner = {};
+  const persistent = (a: Float32Array): Float32Array => {
+    const r = K.persistentFloats?.(a.length, [owner]);
+    if (!r) return a;
+    r.set(a);
+    return r;
+  };
   const G = w.kind === 'lstm' ? 4 : w.kind === 'gru' ? 3 : 1;
   const ids = Int32Array.from({ length: w.B * w.T }, () => Math.floor(rng.next() * w.V));
   const biasLen = w.kind === 'gru' ? 2 * G * w.H : G * w.H;
   const p: Params = {
-    table: rand(rng, w.V * w.E, 0.05),
-    tableGrad: new Float32Array(w.V * w.E),
-    kernel: rand(rng, w.E * G * w.H, 0.1),
-    recurrentKernel: rand(rng, w.H * G * w.H, 0.1),
-    bias: rand(rng, biasLen, 0.1),
-    dKernel: rand(rng, w.H, 0.1),
-    dBias: rand(rng, 1, 0.1),
+    table: persistent(rand(rng, w.V * w.E, 0.05)),
+    tableGrad: persistent(new Float32Array(w.V * w.E)),
+    kernel: persistent(rand(rng, w.E * G * w.H, 0.1)),
+    recurrentKernel: persistent(rand(rng, w.H * G * w.H, 0.1)),
+    bias: persistent(rand(rng, biasLen, 0.1)),
+    dKernel: persistent(rand(rng, w.H, 0.1)),
+    dBias: persistent(rand(rng, 1, 0.1)),
+    grads: [],
     opt: [],
   };
-  for (const a of [p.table, p.kernel, p.recurrentKernel, p.bias, p.dKernel, p.dBias]) p.opt.push({ m: new Float32Array(a.length), v: new Float32Array(a.length) });
+  for (const a of [p.kernel, p.recurrentKernel, p.bias, p.dKernel, p.dBias]) p.grads.push(persistent(new Float32Array(a.length)));
+  for (const a of [p.table, p.kernel, p.recurrentKernel, p.bias, p.dKernel, p.dBias]) {
+    p.opt.push({ m: persistent(new Float32Array(a.length)), v: persistent(new Float32Array(a.length)) });
+  }
+  // (owner lives as long as p: the arrays are what the benchmark keeps)
+  (p as Params & { owner?: object }).owner = owner;
   const labels = Float32Array.from({ length: w.B }, (_, i) => i % 2);
   // the projected table for predict: table·kernel + input bias ([V, G·H])
   const width = G * w.H;
@@ -176,7 +195,9 @@ function trainStep(K: Kernels, w: Workload, s: ReturnType<typeof setup>, step: n
   const dTable = p.tableGrad.fill(0);
   const g = rnnB(K, kind, { cache: r.cache!, dOutput: null, dhLast: dd.dx, dcLast: null, tableGrad: dTable });
   lap('rnn bwd');
-  const grads = [dTable, g.dKernel, g.dRecurrentKernel, g.dBias!, dd.dKernel, dd.dBias!];
+  // as a model accumulates the layers' gradients into its gradient buffer
+  [g.dKernel, g.dRecurrentKernel, g.dBias!, dd.dKernel, dd.dBias!].forEach((d, i) => p.grads[i].set(d));
+  const grads = [dTable, ...p.grads];
   const params = [p.table, p.kernel, p.recurrentKernel, p.bias, p.dKernel, p.dBias];
   for (let i = 0; i < params.length; i++) {
     K.adamUpdate({ param: params[i], grad: grads[i], m: p.opt[i].m, v: p.opt[i].v, learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, step, weightDecay: 0 });
@@ -202,7 +223,7 @@ function benchWorkload(w: Workload, backends: [string, Kernels, number][]): void
   console.log('| backend | train ms/batch (median) | min | CPU ms/batch (all threads) | embedding + rnn fwd | rnn + embedding bwd | dense | adam | predict ms/batch | predict min |');
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const [label, K, runs] of backends) {
-    const s = setup(w);
+    const s = setup(w, K);
     let step = 1;
     const parts: StepTimes[] = [];
     const r = time(() => parts.push(trainStep(K, w, s, step++)), runs, runs > 2 ? 2 : 1);
