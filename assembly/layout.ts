@@ -1,5 +1,5 @@
 // Layout and reduction helpers: row fill/broadcast, column sums, transpose,
-// batch-major ↔ time-major reordering, in-place add.
+// batch-major ↔ time-major reordering, in-place add, bytewise equality.
 // Dimensions: B batch, T time, F feature width of the buffer (D inputs, H units or G gates),
 // R × C a generic matrix.
 
@@ -106,4 +106,19 @@ export function addInto(dst: usize, src: usize, n: i32): void {
     const p = dst + (<usize>i << 2);
     store<f32>(p, load<f32>(p) + load<f32>(src + (<usize>i << 2)));
   }
+}
+
+/** 1 when the n bytes at a and b are equal, else 0 (64 bytes per step, stopping at the first difference). */
+export function equalBytes(a: usize, b: usize, n: i32): i32 {
+  let i = 0;
+  for (; i + 64 <= n; i += 64) {
+    const p = a + <usize>i, q = b + <usize>i;
+    const d = v128.or(
+      v128.or(v128.xor(v128.load(p), v128.load(q)), v128.xor(v128.load(p, 16), v128.load(q, 16))),
+      v128.or(v128.xor(v128.load(p, 32), v128.load(q, 32)), v128.xor(v128.load(p, 48), v128.load(q, 48))),
+    );
+    if (v128.any_true(d)) return 0;
+  }
+  for (; i < n; i++) if (load<u8>(a + <usize>i) != load<u8>(b + <usize>i)) return 0;
+  return 1;
 }

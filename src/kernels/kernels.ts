@@ -222,4 +222,10 @@ export interface Kernels {
    * outlive all owners. Absent, or returning null, means: use a plain Float32Array.
    */
   persistentFloats?(n: number, owners: readonly object[]): Float32Array | null;
+  /**
+   * Optional: whether a and b hold the same bits, for cache-staleness checks on weights (the
+   * projected embedding table of inference). null when this backend has no faster way than a JS
+   * loop for these arrays (the wasm backend compares arrays that live in its memory).
+   */
+  sameBits?(a: Float32Array, b: Float32Array): boolean | null;
 }

@@ -47,8 +47,9 @@ export class ProjectedEmbeddings {
    * for token v is row v of P = table·kernel + input bias ([V, G·H]), so P is computed once and
    * the recurrent kernel gathers each batch's rows from it.
    * Staleness: P is kept with a copy of the weights it came from and used only while they are
-   * unchanged (compared on each use, ~(V·E + E·G·H) floats, far below one batch's work), so any
-   * change — optimizer steps, setWeights, or writes into Param.value — rebuilds it.
+   * unchanged (compared on each use, ~(V·E + E·G·H) floats, far below one batch's work: in wasm
+   * when the backend offers sameBits), so any change — optimizer steps, setWeights, or writes
+   * into Param.value — rebuilds it.
    * When to build: P costs the input GEMM over V rows, so it is built only once the token rows
    * run through the normal path since it was last dropped (this batch included) reach V. A single
    * small batch with a large vocabulary keeps the normal path; in total at most about twice the
@@ -67,7 +68,7 @@ export class ProjectedEmbeddings {
     if (!entry || entry.rnn !== rnn) {
       entry = { rnn, weights: [], table: null, rowsSeen: 0 };
       this.entries.set(embedding, entry);
-    } else if (entry.table && !weights.every((a, i) => sameValues(a, entry!.weights[i]))) {
+    } else if (entry.table && !weights.every((a, i) => (ctx.kernels.sameBits?.(a, entry!.weights[i]) ?? sameValues(a, entry!.weights[i])))) {
       entry.table = null;
       entry.rowsSeen = 0;
     }
@@ -76,7 +77,13 @@ export class ProjectedEmbeddings {
       entry.rowsSeen += B * T;
       if (entry.rowsSeen < V) return null;
       entry.table = ctx.kernels.denseForward({ x: embedding.table, kernel: w.kernel, bias: w.bias, N: V, D: E, U: w.width });
-      entry.weights = weights.map((a) => a.slice());
+      // the copies live beside the weights where the backend allows (wasm memory), so sameBits can compare them there
+      const owner = entry;
+      entry.weights = weights.map((a) => {
+        const copy = ctx.kernels.persistentFloats?.(a.length, [owner]) ?? new Float32Array(a.length);
+        copy.set(a);
+        return copy;
+      });
     }
     // the recurrent kernel gathers the rows itself (no [B, T, G·H] buffer in between)
     // entry.table is replaced, never written, when the weights change: the backend may keep its copy

@@ -145,3 +145,22 @@ test('a persistent block is released once all of its owners are garbage-collecte
   }
   assert.equal(rt.stats().liveBytes, live0);
 });
+
+test('sameBits compares resident arrays in wasm (any length, a difference anywhere); null for others', () => {
+  for (const n of [1, 15, 16, 17, 100, 1000]) {
+    const owner = {};
+    const a = W2.persistentFloats!(n, [owner])!;
+    const b = W2.persistentFloats!(n, [owner])!;
+    const rng = new Random(n);
+    for (let i = 0; i < n; i++) a[i] = b[i] = rng.uniform(-1, 1);
+    assert.equal(W2.sameBits!(a, b), true, `n ${n}: equal`);
+    for (const i of [0, n >> 1, n - 1]) {
+      const keep = b[i];
+      b[i] = -keep; // the values are random, non-zero: this flips one sign bit
+      assert.equal(W2.sameBits!(a, b), false, `n ${n}: differs at ${i}`);
+      b[i] = keep;
+    }
+    assert.equal(W2.sameBits!(a, b.subarray(1)), false, 'lengths differ');
+    assert.equal(W2.sameBits!(a, Float32Array.from(a)), null, 'a plain array: no fast path');
+  }
+});

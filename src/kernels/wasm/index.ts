@@ -86,6 +86,11 @@ export function createWasmKernels(options: WasmKernelsOptions = {}): WasmKernels
 
     adamUpdate: (a) => adamUpdate(rt, a),
     persistentFloats: (n, owners) => rt.persistentFloats(n, owners),
+    sameBits: (a, b) => {
+      if (a.length !== b.length) return false;
+      const [pa, pb] = [rt.residentOffset(a), rt.residentOffset(b)];
+      return pa >= 0 && pb >= 0 ? rt.exports.equalBytes(pa, pb, a.length * 4) === 1 : null;
+    },
   };
   return kernels;
 }

@@ -28,6 +28,7 @@ export interface WasmExports {
   toTimeMajor(dst: number, src: number, B: number, T: number, F: number, reverse: number, b0: number, b1: number): void;
   fromTimeMajor(dst: number, src: number, B: number, T: number, F: number, reverse: number, b0: number, b1: number): void;
   addInto(dst: number, src: number, n: number): void;
+  equalBytes(a: number, b: number, n: number): number;
   maskSteps(x: number, mask: number, T: number, B: number, D: number): void;
   activationForward(code: number, x: number, y: number, n: number): void;
   activationBackward(code: number, y: number, dy: number, dx: number, n: number): void;
