@@ -13,8 +13,11 @@ export class ParameterStore {
   readonly grads: Float32Array;
   readonly params: Param[];
 
+  private readonly kernels: Kernels | undefined;
+
   constructor(params: Param[], kernels?: Kernels) {
     this.params = params;
+    this.kernels = kernels;
     const total = params.reduce((n, p) => n + p.value.length, 0);
     // the storage lives while this store or any of its Params (which hold views of it) is reachable
     const owners = [this, ...params];
@@ -31,7 +34,7 @@ export class ParameterStore {
   }
 
   zeroGrads(): void {
-    this.grads.fill(0);
+    if (!this.kernels?.zeroFill?.(this.grads)) this.grads.fill(0);
   }
 
   get trainable(): Param[] {

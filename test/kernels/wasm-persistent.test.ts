@@ -164,3 +164,15 @@ test('sameBits compares resident arrays in wasm (any length, a difference anywhe
     assert.equal(W2.sameBits!(a, Float32Array.from(a)), null, 'a plain array: no fast path');
   }
 });
+
+test('zeroFill zeroes resident arrays in wasm and leaves other arrays alone', () => {
+  const a = W1.persistentFloats!(1001, [{}])!;
+  a.fill(2.5);
+  assert.equal(W1.zeroFill!(a.subarray(1, 1000)), true);
+  assert.equal(a[0], 2.5);
+  assert.equal(a[1000], 2.5);
+  assert.ok(a.subarray(1, 1000).every((v) => v === 0));
+  const plain = new Float32Array([1, 2]);
+  assert.equal(W1.zeroFill!(plain), false);
+  assert.deepEqual([...plain], [1, 2]);
+});

@@ -86,6 +86,7 @@ export function createWasmKernels(options: WasmKernelsOptions = {}): WasmKernels
 
     adamUpdate: (a) => adamUpdate(rt, a),
     persistentFloats: (n, owners) => rt.persistentFloats(n, owners),
+    zeroFill: (a) => rt.zeroFill(a),
     sameBits: (a, b) => {
       if (a.length !== b.length) return false;
       const [pa, pb] = [rt.residentOffset(a), rt.residentOffset(b)];
