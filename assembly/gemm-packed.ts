@@ -10,9 +10,8 @@ import { fillRows } from './layout';
 // Packed-B GEMM. packB lays B [K,N] (any strides) out as ⌈N/8⌉ panels of [K][8]
 // (zero-padded), so the micro-kernel streams B contiguously; transposed operands
 // (Uᵀ, Wᵀ) are packed straight from the untransposed matrix. gemmP walks
-// k-blocks (KC) → row blocks (MC, A block in L2) → 8-column panels (B micro-panel
-// in L1) → 4-row tiles.
-
+// k-blocks (KC) → row blocks (MC, A block packed into the scratch, in L2) → 8-column
+// panels (B micro-panel in L1) → 4-row tiles.
 
 /** dst ← B packed; B(k, j) at b + 4(k·brs + j·bcs). dst needs ⌈N/8⌉·8·K floats. */
 export function packB(dst: usize, b: usize, K: i32, N: i32, brs: i32, bcs: i32): void {
@@ -47,7 +46,6 @@ export function gemmPBias(M: i32, N: i32, K: i32, a: usize, ars: i32, acs: i32, 
 export function packedSize(K: i32, N: i32): i32 {
   return ((N + 7) >> 3) * 8 * K;
 }
-
 
 /**
  * C[M,N] += A·B with B packed by packB over Kp rows (bp may point at row k0 of the

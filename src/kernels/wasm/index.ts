@@ -13,8 +13,9 @@
  * Model parameters, their gradients and the optimizer's moments live in the
  * wasm memory when it is shared (persistentFloats), so kernels read and
  * update them in place; other inputs are copied into the wasm arena, and
- * outputs are copied out into fresh Float32Arrays. Embedding gather/scatter-add and large Adam updates run in
- * wasm too (copying in and out is cheaper than JS element loops).
+ * outputs are copied out into fresh Float32Arrays. Embedding gather /
+ * scatter-add and Adam run in wasm too (where the arrays are not resident,
+ * copying in and out is still cheaper than JS element loops).
  *
  * This file assembles the backend; the glue lives in rnn.ts (recurrent
  * layers), dense.ts, embedding.ts, activations.ts and adam.ts, over the
