@@ -2,6 +2,7 @@
 // a closeness assertion, and a backend wrapper that counts recurrent forwards.
 import assert from 'node:assert/strict';
 import { resolveBackend } from '../../src/kernels/backend.js';
+import { referenceKernels } from '../../src/kernels/reference/index.js';
 import type { Random } from '../../src/random.js';
 import { randomArray } from './gradcheck.js';
 import type { Kernels, RnnBackwardArgs, RnnBackwardResult, RnnForwardArgs, RnnForwardResult, RnnKind } from '../../src/kernels/kernels.js';
@@ -68,4 +69,34 @@ export function caseInputs(c: RnnCase, rng: Random): { G: number; biasLen: numbe
   const ids = new Int32Array(c.B * c.T);
   for (let i = 0; i < ids.length; i++) ids[i] = Math.floor(rng.next() * c.V);
   return { G, biasLen, table, ids };
+}
+
+/**
+ * A case's plain forward arguments: x = the embedded ids (table rows), weights, bias and initial
+ * states drawn from rng in that order (kernel, recurrent kernel, bias, h0, c0), default activations.
+ */
+export function caseForwardArgs(
+  c: RnnCase,
+  rng: Random,
+  inputs: { G: number; biasLen: number; table: Float32Array; ids: Int32Array },
+  extra: { training: boolean; recurrentMask?: Float32Array | null; inputMask?: Float32Array | null },
+): RnnForwardArgs {
+  const { B, T, E, H } = c;
+  const { G, biasLen, table, ids } = inputs;
+  return {
+    x: referenceKernels.embeddingForward(ids, table, B * T, E),
+    kernel: randomArray(rng, E * G, 0.5),
+    recurrentKernel: randomArray(rng, H * G, 0.5),
+    bias: c.useBias === false ? null : randomArray(rng, biasLen, 0.5),
+    h0: c.h0 ? randomArray(rng, B * H, 0.5) : null,
+    c0: c.h0 && c.kind === 'lstm' ? randomArray(rng, B * H, 0.5) : null,
+    recurrentMask: extra.recurrentMask ?? null,
+    inputMask: extra.inputMask ?? null,
+    B, T, D: E, H,
+    goBackwards: c.goBackwards ?? false,
+    activation: 'tanh',
+    recurrentActivation: 'sigmoid',
+    resetAfter: c.kind === 'gru' ? (c.resetAfter ?? true) : undefined,
+    training: extra.training,
+  };
 }

@@ -14,7 +14,7 @@ import type { RnnForwardArgs } from '../../src/kernels/kernels.js';
 import { Random } from '../../src/random.js';
 import { randomArray } from '../helpers/gradcheck.js';
 import { wasmKernelPair } from '../helpers/wasm.js';
-import { assertClose, rnnBackward, rnnForward, caseInputs, type RnnCase } from '../helpers/rnn-kernels.js';
+import { assertClose, rnnBackward, rnnForward, caseForwardArgs, caseInputs, type RnnCase } from '../helpers/rnn-kernels.js';
 
 const [W1, W2] = wasmKernelPair();
 
@@ -44,26 +44,12 @@ const cases: Case[] = [
 function setup(c: Case, seed: number): { plain: RnnForwardArgs; embedded: RnnForwardArgs; ids: Int32Array; dOutput: Float32Array | null; dhLast: Float32Array; dcLast: Float32Array | null } {
   const rng = new Random(seed);
   const { B, T, E, H, V } = c;
-  const { G, biasLen, table, ids } = caseInputs(c, rng);
+  const inputs = caseInputs(c, rng);
+  const { table, ids } = inputs;
   ids[0] = ids[ids.length - 1] = 1; // a repeated id: its rows' gradients add up
-  const mask = c.recurrentDropout ? Float32Array.from(randomArray(rng, B * H, 1), (v) => (v > 0 ? 2 : 0)) : null;
+  const recurrentMask = c.recurrentDropout ? Float32Array.from(randomArray(rng, B * H, 1), (v) => (v > 0 ? 2 : 0)) : null;
   const inputMask = c.inputDropout ? Float32Array.from(randomArray(rng, B * E, 1), (v) => (v > -0.4 ? 1.4 : 0)) : null;
-  const plain: RnnForwardArgs = {
-    x: R.embeddingForward(ids, table, B * T, E),
-    kernel: randomArray(rng, E * G, 0.5),
-    recurrentKernel: randomArray(rng, H * G, 0.5),
-    bias: c.useBias === false ? null : randomArray(rng, biasLen, 0.5),
-    h0: c.h0 ? randomArray(rng, B * H, 0.5) : null,
-    c0: c.h0 && c.kind === 'lstm' ? randomArray(rng, B * H, 0.5) : null,
-    recurrentMask: mask,
-    inputMask,
-    B, T, D: E, H,
-    goBackwards: c.goBackwards ?? false,
-    activation: 'tanh',
-    recurrentActivation: 'sigmoid',
-    resetAfter: c.kind === 'gru' ? (c.resetAfter ?? true) : undefined,
-    training: true,
-  };
+  const plain = caseForwardArgs(c, rng, inputs, { training: true, recurrentMask, inputMask });
   // x must not be read: give an empty one
   const embedded: RnnForwardArgs = { ...plain, x: new Float32Array(0), embeddedInput: { table, ids, V }, returnSequences: !c.lastOnly };
   return {

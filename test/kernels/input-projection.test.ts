@@ -9,9 +9,8 @@ import assert from 'node:assert/strict';
 import { referenceKernels as R } from '../../src/kernels/reference/index.js';
 import type { RnnForwardArgs } from '../../src/kernels/kernels.js';
 import { Random } from '../../src/random.js';
-import { randomArray } from '../helpers/gradcheck.js';
 import { wasmKernelPair } from '../helpers/wasm.js';
-import { assertClose, rnnForward, caseInputs, type RnnCase } from '../helpers/rnn-kernels.js';
+import { assertClose, rnnForward, caseForwardArgs, caseInputs, type RnnCase } from '../helpers/rnn-kernels.js';
 
 const [W1, W2] = wasmKernelPair();
 
@@ -34,25 +33,11 @@ const cases: Case[] = [
 
 function setup(c: Case, seed: number): { args: RnnForwardArgs; projected: RnnForwardArgs; projectedTable: Float32Array } {
   const rng = new Random(seed);
-  const { B, T, E, H, V } = c;
-  const { G, biasLen, table, ids } = caseInputs(c, rng);
-  const kernel = randomArray(rng, E * G, 0.5);
-  const bias = c.useBias === false ? null : randomArray(rng, biasLen, 0.5);
-  const args: RnnForwardArgs = {
-    x: R.embeddingForward(ids, table, B * T, E),
-    kernel,
-    recurrentKernel: randomArray(rng, H * G, 0.5),
-    bias,
-    h0: c.h0 ? randomArray(rng, B * H, 0.5) : null,
-    c0: c.h0 && c.kind === 'lstm' ? randomArray(rng, B * H, 0.5) : null,
-    recurrentMask: null,
-    B, T, D: E, H,
-    goBackwards: c.goBackwards ?? false,
-    activation: 'tanh',
-    recurrentActivation: 'sigmoid',
-    resetAfter: c.kind === 'gru' ? (c.resetAfter ?? true) : undefined,
-    training: false,
-  };
+  const { E, V } = c;
+  const inputs = caseInputs(c, rng);
+  const { G, table, ids } = inputs;
+  const args = caseForwardArgs(c, rng, inputs, { training: false });
+  const { kernel, bias } = args;
   // the input bias: row 0 of a GRU resetAfter [2, 3H] bias, else the whole bias
   const projectedTable = R.denseForward({ x: table, kernel, bias: bias ? bias.subarray(0, G) : null, N: V, D: E, U: G });
   // x and kernel must not be read: give empty ones
