@@ -10,25 +10,34 @@ import { RING_C, RING_OUT, RING_Z, acc, addMasked, gatherStep, recurrentInput, s
 
 // One vector of the element loops: n = 4 (a literal, so the partial-load branches
 // fold away) in the full-vector loops, n = H − j in the tail.
+// The step's element work runs in two passes, gates then output, so each pass's iterations
+// are independent of one another: one pass with the output's tanh(c) chained after the gates'
+// would leave the out-of-order window waiting on one long dependency chain per vector.
+// Pass 1: the gates and c = f·c' + i·g; o (activated) goes back into Z for pass 2.
 // @ts-ignore: decorator
-@inline function lstmForwardVec(n: i32, j: i32, row: usize, H4: usize, act: i32, ract: i32, pz: usize, cps: usize, cs: usize, os: usize, acs: usize): void {
+@inline function lstmGatesVec(n: i32, j: i32, row: usize, H4: usize, act: i32, ract: i32, pz: usize, cps: usize, cs: usize, training: bool): void {
   const o = row + (<usize>j << 2);
   const pi = pz + (<usize>j << 2);
   const i = gateV(ract, ld(pi, n));
   const f = gateV(ract, ld(pi + H4, n));
   const g = gateV(act, ld(pi + 2 * H4, n));
   const og = gateV(ract, ld(pi + 3 * H4, n));
-  const c = f32x4.add(f32x4.mul(f, ld(cps + o, n)), f32x4.mul(i, g));
-  const ac = gateV(act, c);
-  st(cs + o, c, n);
-  st(os + o, f32x4.mul(og, ac), n);
-  if (acs != 0) {
-    st(acs + o, ac, n);
+  st(cs + o, f32x4.add(f32x4.mul(f, ld(cps + o, n)), f32x4.mul(i, g)), n);
+  st(pi + 3 * H4, og, n);
+  if (training) {
     st(pi, i, n);
     st(pi + H4, f, n);
     st(pi + 2 * H4, g, n);
-    st(pi + 3 * H4, og, n);
   }
+}
+
+// Pass 2: h = o·act(c) (and act(c) kept for the backward when training).
+// @ts-ignore: decorator
+@inline function lstmOutputVec(n: i32, j: i32, row: usize, H4: usize, act: i32, pz: usize, cs: usize, os: usize, acs: usize): void {
+  const o = row + (<usize>j << 2);
+  const ac = gateV(act, ld(cs + o, n));
+  st(os + o, f32x4.mul(ld(pz + (<usize>j << 2) + 3 * H4, n), ac), n);
+  if (acs != 0) st(acs + o, ac, n);
 }
 
 // @ts-ignore: decorator
@@ -78,11 +87,18 @@ import { RING_C, RING_OUT, RING_Z, acc, addMasked, gatherStep, recurrentInput, s
     const cs = slotPtr(Cs, s, SB, H, ring, RING_C);
     const os = slotPtr(out, s, SB, H, ring, RING_OUT);
     const acs = AC != 0 ? stepPtr(AC, s, SB, H) : 0;
+    const training = acs != 0;
     for (let b = 0; b < Bs; b++) {
       const pz = zs + (<usize>(b * G) << 2);
       const row = <usize>(b * H) << 2;
-      for (let j = 0; j + 4 <= H; j += 4) lstmForwardVec(4, j, row, H4, act, ract, pz, cps, cs, os, acs); // full vectors: the partial-load branches fold away
-      for (let j = H & ~3; j < H; j += 4) lstmForwardVec(H - j, j, row, H4, act, ract, pz, cps, cs, os, acs);
+      for (let j = 0; j + 4 <= H; j += 4) lstmGatesVec(4, j, row, H4, act, ract, pz, cps, cs, training); // full vectors: the partial-load branches fold away
+      for (let j = H & ~3; j < H; j += 4) lstmGatesVec(H - j, j, row, H4, act, ract, pz, cps, cs, training);
+    }
+    for (let b = 0; b < Bs; b++) {
+      const pz = zs + (<usize>(b * G) << 2);
+      const row = <usize>(b * H) << 2;
+      for (let j = 0; j + 4 <= H; j += 4) lstmOutputVec(4, j, row, H4, act, pz, cs, os, acs);
+      for (let j = H & ~3; j < H; j += 4) lstmOutputVec(H - j, j, row, H4, act, pz, cs, os, acs);
     }
   }
 }

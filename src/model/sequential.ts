@@ -170,6 +170,9 @@ export class Sequential {
   }
 
   forward(x: Tensor, training: boolean): Tensor {
+    // the flat store puts the weights where the backend keeps them (wasm memory) from the first
+    // call on, so inference without any training step reads them in place too
+    void this.params;
     const ctx: ForwardContext = { kernels: this.kernels, training, rng: this.dropoutRng };
     let h = x;
     for (let i = 0; i < this.layers.length; i++) {
