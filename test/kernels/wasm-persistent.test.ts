@@ -122,6 +122,18 @@ test('a model on the wasm backend keeps parameters, gradients and Adam moments i
   ref.getWeights().forEach((w, i) => w.data.forEach((v, j) => assert.ok(Math.abs(v - w1[i].data[j]) < 1e-5, `weight ${i}[${j}]`)));
 });
 
+test('predict without any training step puts the weights in wasm memory (read in place), with unchanged results', () => {
+  const build = (backend: typeof W2 | typeof referenceKernels): Sequential =>
+    new Sequential([layers.embedding({ inputDim: 50, outputDim: 8, inputLength: 6 }), layers.lstm({ units: 5 }), layers.dense({ units: 1 })], { seed: 4, backend });
+  const x = tensor(Int32Array.from({ length: 24 }, (_, i) => (i * 11) % 50), [4, 6], 'int32');
+  const model = build(W2);
+  const first = model.predict(x).data.slice();
+  for (const l of model.layers) for (const p of l.params) assert.ok(W2.runtime.residentOffset(p.value) >= 0, `${l.name}/${p.name} value`);
+  assert.deepEqual(model.predict(x).data, first, 'a second predict on the resident weights');
+  const want = build(referenceKernels).predict(x).data;
+  first.forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-6, `output ${i}: ${v} vs reference ${want[i]}`));
+});
+
 test('a persistent block is released once all of its owners are garbage-collected', async () => {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
