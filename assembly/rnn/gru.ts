@@ -12,21 +12,31 @@ import { RING_OUT, RING_Z, acc, addMasked, gatherStep, recurrentInput, slotPtr, 
 
 // One vector of the element loops: n = 4 (a literal, so the partial-load branches
 // fold away) in the full-vector loops, n = H − j in the tail.
+// resetAfter runs the step's element work in two passes, as the LSTM does (see lstm.ts): hh waits on
+// r's whole dependency chain, so one pass would leave the out-of-order window on one long chain.
+// Pass 1: z, r and the candidate's pre-activation x_h + r ⊙ rp_h (in XP's h slot).
 // @ts-ignore: decorator
-@inline function gruForwardVecRA(n: i32, j: i32, row: usize, H4: usize, act: i32, ract: i32, px: usize, pr: usize, hps: usize, os: usize, rhs: usize): void {
+@inline function gruGatesVecRA(n: i32, j: i32, row: usize, H4: usize, ract: i32, px: usize, pr: usize, rhs: usize): void {
   const oj = <usize>j << 2;
-  const o = row + oj;
   const z = gateV(ract, f32x4.add(ld(px + oj, n), ld(pr + oj, n)));
   const r = gateV(ract, f32x4.add(ld(px + H4 + oj, n), ld(pr + H4 + oj, n)));
   const rph = ld(pr + 2 * H4 + oj, n);
-  const hh = gateV(act, f32x4.add(ld(px + 2 * H4 + oj, n), f32x4.mul(r, rph)));
-  st(os + o, f32x4.add(f32x4.mul(z, f32x4.sub(ld(hps + o, n), hh)), hh), n);
+  st(px + oj, z, n);
+  st(px + 2 * H4 + oj, f32x4.add(ld(px + 2 * H4 + oj, n), f32x4.mul(r, rph)), n);
   if (rhs != 0) {
-    st(px + oj, z, n);
     st(px + H4 + oj, r, n);
-    st(px + 2 * H4 + oj, hh, n);
-    st(rhs + o, rph, n);
+    st(rhs + row + oj, rph, n);
   }
+}
+
+// Pass 2: hh = act(pre) (kept in XP's h slot when training) and h = z ⊙ (h' − hh) + hh.
+// @ts-ignore: decorator
+@inline function gruOutputVecRA(n: i32, j: i32, row: usize, H4: usize, act: i32, px: usize, hps: usize, os: usize, training: bool): void {
+  const oj = <usize>j << 2;
+  const o = row + oj;
+  const hh = gateV(act, ld(px + 2 * H4 + oj, n));
+  if (training) st(px + 2 * H4 + oj, hh, n);
+  st(os + o, f32x4.add(f32x4.mul(ld(px + oj, n), f32x4.sub(ld(hps + o, n), hh)), hh), n);
 }
 
 // @ts-ignore: decorator
@@ -115,8 +125,15 @@ import { RING_OUT, RING_Z, acc, addMasked, gatherStep, recurrentInput, slotPtr, 
         const px = xps + (<usize>(b * G) << 2);
         const pr = RP + (<usize>(b * G) << 2);
         const row = <usize>(b * H) << 2;
-        for (let j = 0; j + 4 <= H; j += 4) gruForwardVecRA(4, j, row, H4, act, ract, px, pr, hps, os, rhs); // full vectors: the partial-load branches fold away
-        for (let j = H & ~3; j < H; j += 4) gruForwardVecRA(H - j, j, row, H4, act, ract, px, pr, hps, os, rhs);
+        for (let j = 0; j + 4 <= H; j += 4) gruGatesVecRA(4, j, row, H4, ract, px, pr, rhs); // full vectors: the partial-load branches fold away
+        for (let j = H & ~3; j < H; j += 4) gruGatesVecRA(H - j, j, row, H4, ract, px, pr, rhs);
+      }
+      const training = rhs != 0;
+      for (let b = 0; b < Bs; b++) {
+        const px = xps + (<usize>(b * G) << 2);
+        const row = <usize>(b * H) << 2;
+        for (let j = 0; j + 4 <= H; j += 4) gruOutputVecRA(4, j, row, H4, act, px, hps, os, training);
+        for (let j = H & ~3; j < H; j += 4) gruOutputVecRA(H - j, j, row, H4, act, px, hps, os, training);
       }
     } else {
       fillRows(RP, 0, Bs, 2 * H, 2 * H);
