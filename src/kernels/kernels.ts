@@ -135,6 +135,12 @@ export interface RnnBackwardArgs {
    * added into (a model's gradient buffer), instead of returning a fresh `dTable`.
    */
   tableGrad?: Float32Array | null;
+  /**
+   * With a forward that had embeddedInput: the table is frozen (an Embedding with trainable: false),
+   * so its gradient is not computed at all (dTable null, tableGrad left alone). The fused backends
+   * then skip the input-gradient GEMM and the scatter onto the table rows.
+   */
+  frozenTable?: boolean;
 }
 
 export interface RnnBackwardResult {

@@ -70,8 +70,8 @@ export class Bidirectional extends Layer {
     return this.merge(this.forwardLayer.forward(x, ctx), this.backwardLayer.forward(x, ctx), x.shape[0], x.shape[1]);
   }
 
-  /** Both directions on token ids through an embedding table (see RecurrentLayer.forwardEmbedded); both add into tableGrad. */
-  forwardEmbedded(table: Float32Array, tableGrad: Float32Array, ids: Tensor, ctx: ForwardContext): Tensor {
+  /** Both directions on token ids through an embedding table (see RecurrentLayer.forwardEmbedded); both add into tableGrad (null: a frozen table). */
+  forwardEmbedded(table: Float32Array, tableGrad: Float32Array | null, ids: Tensor, ctx: ForwardContext): Tensor {
     const f = this.forwardLayer.forwardEmbedded(table, tableGrad, ids, ctx);
     const b = this.backwardLayer.forwardEmbedded(table, tableGrad, ids, ctx);
     return this.merge(f, b, ids.shape[0], ids.shape[1]);

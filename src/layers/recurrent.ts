@@ -49,8 +49,10 @@ export interface RecurrentCallResult {
 
 interface InFlight {
   cache: KernelCache;
-  /** The embedding-table gradient the backward adds into (forwardEmbedded), else null. */
+  /** The embedding-table gradient the backward adds into (forwardEmbedded with a trainable table), else null. */
   tableGrad: Float32Array | null; // [V, E]
+  /** The forward ran on token ids through an embedding table (forwardEmbedded): the backward returns no input gradient. */
+  embedded: boolean;
   B: number;
   T: number;
   D: number;
@@ -168,12 +170,13 @@ export abstract class RecurrentLayer extends Layer {
    * `forward` on token ids through an embedding table, without the [B, T, E] embedded
    * sequence in between (RnnForwardArgs.embeddedInput): the same result as running the
    * table rows ids[b, t] through `forward`. In training, `backward` adds the table
-   * gradient into `tableGrad` and returns null. Ids must already be range-checked.
+   * gradient into `tableGrad` and returns null; with tableGrad null (a frozen table) no
+   * table gradient is computed. Ids must already be range-checked.
    */
-  forwardEmbedded(table: Float32Array, tableGrad: Float32Array, ids: Tensor, ctx: ForwardContext): Tensor {
+  forwardEmbedded(table: Float32Array, tableGrad: Float32Array | null, ids: Tensor, ctx: ForwardContext): Tensor {
     const D = this.kernel.shape[0];
     if (ids.shape.length !== 2 || !(ids.data instanceof Int32Array)) throw new Error(`${this.name}: forwardEmbedded takes int32 ids of shape [batch, time], got ${formatShape([...ids.shape])}`);
-    if (table.length % D !== 0 || tableGrad.length !== table.length) throw new Error(`${this.name}: the embedding table (length ${table.length}) and its gradient (length ${tableGrad.length}) must be [V, ${D}]`);
+    if (table.length % D !== 0 || (tableGrad && tableGrad.length !== table.length)) throw new Error(`${this.name}: the embedding table (length ${table.length}) and its gradient (length ${tableGrad?.length}) must be [V, ${D}]`);
     const [B, T] = ids.shape;
     return this.runKernel(ctx, B, T, { embedded: { table, ids: ids.data, V: table.length / D }, tableGrad }).output;
   }
@@ -183,7 +186,7 @@ export abstract class RecurrentLayer extends Layer {
     ctx: ForwardContext,
     B: number,
     T: number,
-    input: { x: Float32Array } | { projection: InputProjection } | { embedded: EmbeddedInput; tableGrad: Float32Array },
+    input: { x: Float32Array } | { projection: InputProjection } | { embedded: EmbeddedInput; tableGrad: Float32Array | null },
     initialState?: Tensor[],
   ): RecurrentCallResult {
     const H = this.units;
@@ -219,7 +222,7 @@ export abstract class RecurrentLayer extends Layer {
     });
     this.inFlight =
       ctx.training && result.cache && !projected
-        ? { cache: result.cache, tableGrad: embedded ? embedded.tableGrad : null, B, T, D }
+        ? { cache: result.cache, tableGrad: embedded ? embedded.tableGrad : null, embedded: embedded !== null, B, T, D }
         : null;
     const output = this.returnSequences ? new Tensor(result.output, [B, T, H]) : new Tensor(result.hLast, [B, H]);
     const states = [new Tensor(result.hLast, [B, H])];
@@ -244,11 +247,12 @@ export abstract class RecurrentLayer extends Layer {
       dhLast: this.returnSequences ? null : (dy.data as Float32Array),
       dcLast: null,
       tableGrad: f.tableGrad,
+      frozenTable: f.embedded && !f.tableGrad,
     });
     accumulate(this.kernel.grad, g.dKernel);
     accumulate(this.recurrentKernel.grad, g.dRecurrentKernel);
     if (this.bias && g.dBias) accumulate(this.bias.grad, g.dBias);
-    if (f.tableGrad) return null; // the kernel added the table gradient into f.tableGrad
+    if (f.embedded) return null; // the kernel added the table gradient into f.tableGrad (none for a frozen table)
     return new Tensor(g.dx, [f.B, f.T, f.D]);
   }
 

@@ -181,7 +181,9 @@ export class Sequential {
       if (layer instanceof Embedding && fusesWithEmbedding(layer, next) && h.shape.length === 2) {
         // Embedding → recurrent layer in one kernel call: no [B, T, E] sequence in between
         const out = !training && next instanceof RecurrentLayer ? this.projectedTables.forward(layer, next, h, ctx) : null;
-        h = out ?? next.forwardEmbedded(layer.table, layer.tableGrad, new Tensor(layer.toIds(h), [h.shape[0], h.shape[1]], 'int32'), ctx);
+        // a frozen table (trainable: false) gets no gradient: the kernels skip that part of the backward
+        const tableGrad = layer.trainable && layer.params.every((p) => p.trainable) ? layer.tableGrad : null;
+        h = out ?? next.forwardEmbedded(layer.table, tableGrad, new Tensor(layer.toIds(h), [h.shape[0], h.shape[1]], 'int32'), ctx);
         i++; // the recurrent layer ran too
         continue;
       }

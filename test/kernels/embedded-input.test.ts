@@ -6,7 +6,8 @@
 // is projected once, the weight / table gradients come from the scattered dP)
 // and V ≥ B·T (rows gathered into x); all three kinds, both GRU variants,
 // goBackwards, initial states, recurrent dropout, returnSequences false, and
-// the table gradient returned (dTable) or added into a given buffer (tableGrad).
+// the table gradient returned (dTable) or added into a given buffer (tableGrad), or not computed
+// for a frozen table (frozenTable).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { referenceKernels as R } from '../../src/kernels/reference/index.js';
@@ -93,6 +94,28 @@ describe('RnnForwardArgs.embeddedInput', () => {
         assert.equal(gg.dx.length, 0, 'dx is empty with embeddedInput');
       });
     });
+    for (const i of [2, 4, 5, 10]) {
+      const c = cases[i];
+      const route = c.V < c.B * c.T && !c.inputDropout ? 'projected table' : 'gathered x';
+      test(`${name}: ${c.kind} V${c.V} (${route}): a frozen table gets no gradient, the weights the same gradients`, () => {
+        const s = setup(c, 300 + i);
+        const want = fwd(R, c.kind, s.plain);
+        const got = fwd(k, c.kind, s.embedded);
+        const grads = { dOutput: s.dOutput, dhLast: s.dhLast, dcLast: s.dcLast };
+        const gw = bwd(R, c.kind, { cache: want.cache!, ...grads });
+        const prefill = randomArray(new Random(i), c.V * c.E, 1);
+        const tableGrad = prefill.slice();
+        const gg = bwd(k, c.kind, { cache: got.cache!, ...grads, tableGrad, frozenTable: true });
+        close('dKernel', gg.dKernel, gw.dKernel);
+        close('dRecurrentKernel', gg.dRecurrentKernel, gw.dRecurrentKernel);
+        close('dBias', gg.dBias, gw.dBias);
+        close('dh0', gg.dh0, gw.dh0);
+        close('dc0', gg.dc0, gw.dc0);
+        assert.equal(gg.dTable ?? null, null, 'no dTable for a frozen table');
+        assert.deepEqual(tableGrad, prefill, 'tableGrad left alone');
+        assert.equal(gg.dx.length, 0, 'dx is empty with embeddedInput');
+      });
+    }
     test(`${name}: plain x with inputMask equals the reference (forward, dx)`, () => {
       const c: Case = { kind: 'gru', B: 3, T: 5, E: 4, H: 6, V: 8, inputDropout: true, goBackwards: true };
       const s = setup(c, 77);

@@ -83,6 +83,31 @@ describe('parameter counts match Keras', () => {
   });
 });
 
+describe('frozen Embedding', () => {
+  // V < B·T: the fused kernels project the table; V ≥ B·T: they gather its rows
+  for (const V of [20, 100]) {
+    it(`V=${V}: trainable: false keeps the table and its gradient at zero; the other layers step as with a trainable table`, () => {
+      const build = (trainable: boolean): Sequential => {
+        const m = new Sequential([layers.embedding({ inputDim: V, outputDim: 5, inputLength: 6, trainable }), layers.lstm({ units: 4 }), layers.dense({ units: 1, activation: 'sigmoid' })], { seed: 8 });
+        m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+        return m;
+      };
+      const frozen = build(false);
+      const trained = build(true);
+      const x = tensor(Int32Array.from({ length: 24 }, (_, i) => (i * 7 + 3) % V), [4, 6], 'int32');
+      const y = tensor([[0], [1], [1], [0]]);
+      const table0 = frozen.getWeights()[0].data.slice();
+      frozen.trainOnBatch(x, y);
+      trained.trainOnBatch(x, y);
+      const [wf, wt] = [frozen.getWeights(), trained.getWeights()];
+      assert.deepEqual(wf[0].data, table0, 'the frozen table did not move');
+      assert.ok(frozen.layers[0].params[0].grad.every((g) => g === 0), 'no gradient was computed for the frozen table');
+      assert.ok(wt[0].data.some((v, i) => v !== table0[i]), 'the trainable table did move');
+      for (let k = 1; k < wf.length; k++) wf[k].data.forEach((v, i) => assert.ok(Math.abs(v - wt[k].data[i]) < 1e-7, `weight ${k}[${i}]: ${v} vs ${wt[k].data[i]}`));
+    });
+  }
+});
+
 describe('fit', () => {
   function smallModel(seed = 3): Sequential {
     const m = new Sequential([layers.gru({ units: 4, inputShape: [5, 2] }), layers.dense({ units: 1, activation: 'sigmoid' })], { seed });

@@ -67,6 +67,7 @@ export function withRnnInput(
     const r = backward({ ...args, cache: c.inner });
     if (c.inputMask) maskSteps(r.dx, c.inputMask, c.B, c.T, c.D);
     if (!c.ids) return r;
+    if (args.frozenTable) return { ...r, dx: new Float32Array(0), dTable: null };
     const dTable = embeddingBackward(c.ids, r.dx, c.ids.length, c.D, c.V);
     if (!args.tableGrad) return { ...r, dx: new Float32Array(0), dTable };
     checkTableGrad(name, args.tableGrad, c.V, c.D);

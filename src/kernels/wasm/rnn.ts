@@ -60,11 +60,11 @@ function emptyForward(kind: RnnKind, args: RnnForwardArgs): RnnForwardResult {
   return { output: new Float32Array(B * T * H), hLast, cLast, cache: args.training ? cache : null };
 }
 
-function emptyBackward(c: EmptyCache, dhLast: Float32Array | null, dcLast: Float32Array | null): RnnBackwardResult {
+function emptyBackward(c: EmptyCache, dhLast: Float32Array | null, dcLast: Float32Array | null, frozenTable: boolean): RnnBackwardResult {
   const { B, T, D, H, bias, embeddedInput } = c.args;
   return {
     dx: new Float32Array(embeddedInput ? 0 : B * T * D),
-    dTable: embeddedInput ? new Float32Array(embeddedInput.V * D) : null,
+    dTable: embeddedInput && !frozenTable ? new Float32Array(embeddedInput.V * D) : null,
     dKernel: new Float32Array(D * c.G),
     dRecurrentKernel: new Float32Array(H * c.G),
     dBias: bias ? new Float32Array(c.biasLen) : null,
@@ -264,8 +264,8 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     return { output, hLast, cLast, cache };
   }
 
-  function rnnBackward(kind: RnnKind, { cache: anyCache, dOutput, dhLast, dcLast, tableGrad }: RnnBackwardArgs): RnnBackwardResult {
-    if ((anyCache as { empty?: boolean }).empty) return emptyBackward(anyCache as unknown as EmptyCache, dhLast, dcLast ?? null);
+  function rnnBackward(kind: RnnKind, { cache: anyCache, dOutput, dhLast, dcLast, tableGrad, frozenTable }: RnnBackwardArgs): RnnBackwardResult {
+    if ((anyCache as { empty?: boolean }).empty) return emptyBackward(anyCache as unknown as EmptyCache, dhLast, dcLast ?? null, frozenTable ?? false);
     const c = anyCache as WasmCache;
     if (!c || c.kind !== kind || !c.ptr) throw new Error(`wasm ${kind}Backward: got a ${anyCache?.kind} cache (not from this backend's ${kind} forward)`);
     if (c.released) throw new Error(`wasm ${kind}Backward: this cache was already consumed by a backward pass (each forward allows one backward)`);
@@ -349,8 +349,9 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
         } else rt.gemm(H, G, TB, p.HM, 1, H, p.P, G, 1, dU, G);
       }
       // the input gradient: dP·Wᵀ per step ([T·B, D], masked like x), or per table row (dS·Wᵀ: the table gradient itself)
+      const frozen = c.V > 0 && frozenTable === true; // a frozen table: no input or table gradient at all
       let dxs = 0;
-      if (!c.projected) {
+      if (!c.projected && !frozen) {
         dxs = t(rt.alloc(TB * D * 4));
         rt.gemm(TB, D, G, p.P, G, 1, p.W, 1, G, dxs, D, { bias: 0 });
         if (p.inMask) ex.maskSteps(dxs, p.inMask, T, B, D);
@@ -358,15 +359,17 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
       let dx: Float32Array = new Float32Array(0);
       let dTable: Float32Array | null = null;
       if (c.V) {
-        // the table gradient, added into tableGrad when given (no fresh [V, E] buffer to add in JS),
-        // in place when tableGrad lives in wasm memory (a model's gradient buffer)
-        if (tableGrad) checkTableGrad(`wasm ${kind}Backward`, tableGrad, c.V, D);
-        const dT = t(tableGrad ? rt.input(tableGrad) : rt.zeros(c.V * D));
-        if (c.projected) rt.gemm(c.V, D, G, dS, G, 1, p.W, 1, G, dT, D);
-        else rt.scatter(dT, p.ids, dxs, TB, D);
-        if (tableGrad) {
-          if (rt.residentOffset(tableGrad) < 0) tableGrad.set(rt.f32(dT, c.V * D));
-        } else dTable = rt.copyOut(dT, c.V * D);
+        if (!frozen) {
+          // the table gradient, added into tableGrad when given (no fresh [V, E] buffer to add in JS),
+          // in place when tableGrad lives in wasm memory (a model's gradient buffer)
+          if (tableGrad) checkTableGrad(`wasm ${kind}Backward`, tableGrad, c.V, D);
+          const dT = t(tableGrad ? rt.input(tableGrad) : rt.zeros(c.V * D));
+          if (c.projected) rt.gemm(c.V, D, G, dS, G, 1, p.W, 1, G, dT, D);
+          else rt.scatter(dT, p.ids, dxs, TB, D);
+          if (tableGrad) {
+            if (rt.residentOffset(tableGrad) < 0) tableGrad.set(rt.f32(dT, c.V * D));
+          } else dTable = rt.copyOut(dT, c.V * D);
+        }
       } else {
         const dxBT = t(rt.alloc(TB * D * 4));
         rt.fromTimeMajor(dxBT, dxs, B, T, D, c.goBackwards);
