@@ -77,10 +77,12 @@ export class ProjectedEmbeddings {
       entry.rowsSeen += B * T;
       if (entry.rowsSeen < V) return null;
       entry.table = ctx.kernels.denseForward({ x: embedding.table, kernel: w.kernel, bias: w.bias, N: V, D: E, U: w.width });
-      // the copies live beside the weights where the backend allows (wasm memory), so sameBits can compare them there
+      // the copies live beside the weights where the backend allows (wasm memory), so sameBits can compare them
+      // there; a rebuild refills them (new blocks owned by the long-lived entry would never be released)
       const owner = entry;
-      entry.weights = weights.map((a) => {
-        const copy = ctx.kernels.persistentFloats?.(a.length, [owner]) ?? new Float32Array(a.length);
+      entry.weights = weights.map((a, i) => {
+        const old = owner.weights[i];
+        const copy = old && old.length === a.length ? old : (ctx.kernels.persistentFloats?.(a.length, [owner]) ?? new Float32Array(a.length));
         copy.set(a);
         return copy;
       });

@@ -134,6 +134,23 @@ test('predict without any training step puts the weights in wasm memory (read in
   first.forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-6, `output ${i}: ${v} vs reference ${want[i]}`));
 });
 
+test('alternating training steps and predictions keeps the wasm memory in use flat (projected tables rebuilt in place)', () => {
+  const model = new Sequential([layers.embedding({ inputDim: 40, outputDim: 8, inputLength: 12 }), layers.lstm({ units: 6 }), layers.dense({ units: 1, activation: 'sigmoid' })], { seed: 5, backend: W2 });
+  model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+  // B·T = 48 ≥ V = 40: every predict after a step rebuilds the projected table and its weight snapshots
+  const x = tensor(Int32Array.from({ length: 48 }, (_, i) => (i * 13) % 40), [4, 12], 'int32');
+  const y = tensor(new Float32Array([1, 0, 0, 1]), [4, 1]);
+  const cycle = (): void => {
+    model.trainOnBatch(x, y);
+    model.predict(x);
+  };
+  cycle();
+  cycle();
+  const live = W2.runtime.stats().liveBytes;
+  for (let i = 0; i < 20; i++) cycle();
+  assert.equal(W2.runtime.stats().liveBytes, live, 'bytes in use after 20 more train/predict cycles');
+});
+
 test('a persistent block is released once all of its owners are garbage-collected', async () => {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
