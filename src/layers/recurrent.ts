@@ -176,7 +176,10 @@ export abstract class RecurrentLayer extends Layer {
   forwardEmbedded(table: Float32Array, tableGrad: Float32Array | null, ids: Tensor, ctx: ForwardContext): Tensor {
     const D = this.kernel.shape[0];
     if (ids.shape.length !== 2 || !(ids.data instanceof Int32Array)) throw new Error(`${this.name}: forwardEmbedded takes int32 ids of shape [batch, time], got ${formatShape([...ids.shape])}`);
-    if (table.length % D !== 0 || (tableGrad && tableGrad.length !== table.length)) throw new Error(`${this.name}: the embedding table (length ${table.length}) and its gradient (length ${tableGrad?.length}) must be [V, ${D}]`);
+    if (table.length % D !== 0 || (tableGrad && tableGrad.length !== table.length)) {
+      const grad = tableGrad ? ` and its gradient (length ${tableGrad.length})` : '';
+      throw new Error(`${this.name}: the embedding table (length ${table.length})${grad} must be [V, ${D}]`);
+    }
     const [B, T] = ids.shape;
     return this.runKernel(ctx, B, T, { embedded: { table, ids: ids.data, V: table.length / D }, tableGrad }).output;
   }
