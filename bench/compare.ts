@@ -17,13 +17,15 @@
  *   BENCH_JSON=path             also write all results as JSON
  *   BENCH_TIMEOUT_S=1200        per-child timeout
  *   BENCH_TABLE_OUT=path        also write the headline (median ms) table as Markdown
+ *   BENCH_ROUNDS=3              child processes per quick cell (recurrent wasm, PyTorch, TF.js wasm on seed),
+ *                               one per round over the whole grid; a cell reports the median of their medians
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RESULT_PREFIX, WORKLOADS, workloadLabel, type ChildResult, type Plan, type Workload } from './workloads.js';
+import { RESULT_PREFIX, WORKLOADS, median, workloadLabel, type ChildResult, type Plan, type Workload } from './workloads.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '..', '..');
@@ -31,6 +33,9 @@ const env = process.env;
 const QUICK = env.BENCH_QUICK === '1';
 const PYTHON = env.BENCH_PYTHON ?? '/usr/bin/python3';
 const TIMEOUT_MS = Number(env.BENCH_TIMEOUT_S ?? (QUICK ? 300 : 1200)) * 1000;
+// The VM's speed drifts by 1.2–1.5x over minutes: one child process per cell measures one minute of it. Cells that take
+// seconds run once per round, the rounds spread over the whole run, so a slow minute moves one of their medians, not the cell.
+const ROUNDS = Math.max(1, Number(env.BENCH_ROUNDS ?? (QUICK ? 1 : 3)));
 
 interface Library {
   id: string;
@@ -38,6 +43,8 @@ interface Library {
   kind: 'recurrent' | 'tfjs' | 'torch';
   /** Timing plan per workload; null = skipped (with the reason). */
   plan(wl: Workload): Plan | { skip: string };
+  /** Cells quick enough to repeat in every round (see ROUNDS). */
+  repeat?(wl: Workload): boolean;
   env?: Record<string, string>;
 }
 
@@ -59,17 +66,23 @@ const LIBRARIES: Library[] = [
       return QUICK ? { warmup: 0, runs: 1 } : { warmup: 1, runs: 3 };
     },
   },
-  { id: 'wasm-1t', label: 'recurrent wasm 1 thread', kind: 'recurrent', plan: fast },
-  { id: 'wasm-2t', label: 'recurrent wasm 2 threads', kind: 'recurrent', plan: fast },
+  { id: 'wasm-1t', label: 'recurrent wasm 1 thread', kind: 'recurrent', plan: fast, repeat: () => true },
+  { id: 'wasm-2t', label: 'recurrent wasm 2 threads', kind: 'recurrent', plan: fast, repeat: () => true },
   {
     id: 'tfjs-cpu',
     label: 'TF.js cpu',
     kind: 'tfjs',
     plan: (wl) => (QUICK ? (wl.group === 'heavy' ? { skip: 'skipped in quick mode (~70 s/batch)' } : { warmup: 0, runs: 1 }) : wl.group === 'heavy' ? { warmup: 1, runs: 2 } : { warmup: 1, runs: 3 }),
   },
-  { id: 'tfjs-wasm', label: 'TF.js wasm (SIMD)', kind: 'tfjs', plan: (wl) => (QUICK ? { warmup: 1, runs: 2 } : wl.group === 'heavy' ? { warmup: 1, runs: 3 } : { warmup: 2, runs: 5 }) },
-  { id: 'torch-1t', label: 'PyTorch 1 thread', kind: 'torch', plan: fast, env: { OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' } },
-  { id: 'torch-2t', label: 'PyTorch 2 threads', kind: 'torch', plan: fast, env: { OMP_NUM_THREADS: '2', MKL_NUM_THREADS: '2', OPENBLAS_NUM_THREADS: '1' } },
+  {
+    id: 'tfjs-wasm',
+    label: 'TF.js wasm (SIMD)',
+    kind: 'tfjs',
+    plan: (wl) => (QUICK ? { warmup: 1, runs: 2 } : wl.group === 'heavy' ? { warmup: 1, runs: 3 } : { warmup: 2, runs: 5 }),
+    repeat: (wl) => wl.group !== 'heavy',
+  },
+  { id: 'torch-1t', label: 'PyTorch 1 thread', kind: 'torch', plan: fast, repeat: () => true, env: { OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' } },
+  { id: 'torch-2t', label: 'PyTorch 2 threads', kind: 'torch', plan: fast, repeat: () => true, env: { OMP_NUM_THREADS: '2', MKL_NUM_THREADS: '2', OPENBLAS_NUM_THREADS: '1' } },
 ];
 
 function selected<T>(items: T[], key: (t: T) => string, filter: string | undefined): T[] {
@@ -121,6 +134,22 @@ function runChild(lib: Library, wl: Workload, plan: Plan): Promise<ChildResult> 
       resolve({ library: lib.id, workload: wl.id, ok: false, error: why });
     });
   });
+}
+
+/**
+ * One cell from its child processes: the median of their medians (the middle process of 3), all their timed
+ * batches for min/max, the largest peak RSS; a failed process fails the cell.
+ */
+function mergeRounds(rs: ChildResult[]): ChildResult {
+  if (rs.length <= 1 || rs.some((r) => !r.ok)) return rs.find((r) => !r.ok) ?? rs[0];
+  const medians = rs.map((r) => r.medianMs!);
+  return {
+    ...rs[0],
+    medianMs: median(medians),
+    times: rs.flatMap((r) => r.times ?? []),
+    peakRssMb: Math.max(...rs.map((r) => r.peakRssMb ?? 0)),
+    roundMedians: medians,
+  };
 }
 
 // ---------------------------------------------------------------- formatting
@@ -177,28 +206,31 @@ async function main(): Promise<void> {
   for (const l of header) console.log(l);
   console.log('');
 
-  const results: ChildResult[] = [];
-  const jobs: [Library, Workload][] = [];
-  for (const wl of workloads) for (const lib of libs) jobs.push([lib, wl]);
+  const runs: ChildResult[] = []; // every child process, all rounds
+  const jobs: [Library, Workload, number][] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const wl of workloads) for (const lib of libs) if (round === 1 || lib.repeat?.(wl)) jobs.push([lib, wl, round]);
+  }
   let i = 0;
-  for (const [lib, wl] of jobs) {
+  for (const [lib, wl, round] of jobs) {
     i++;
     const p = lib.kind === 'torch' && !torch.ok ? { skip: `PyTorch unavailable: ${torch.why}` } : lib.plan(wl);
-    const tag = `[${i}/${jobs.length}] ${wl.id} ${lib.id}`;
+    const tag = `[${i}/${jobs.length}] ${ROUNDS > 1 ? `round ${round} ` : ''}${wl.id} ${lib.id}`;
     if ('skip' in p) {
-      results.push({ library: lib.id, workload: wl.id, ok: false, skipped: p.skip });
-      process.stderr.write(`${tag}: ${p.skip}\n`);
+      if (round === 1) runs.push({ library: lib.id, workload: wl.id, ok: false, skipped: p.skip });
+      if (round === 1) process.stderr.write(`${tag}: ${p.skip}\n`);
       continue;
     }
     process.stderr.write(`${tag}: ${p.warmup} warm-up + ${p.runs} timed ... `);
     const t0 = performance.now();
     const r = await runChild(lib, wl, p);
-    results.push(r);
+    runs.push(r);
     process.stderr.write(
       r.ok ? `median ${fmtMs(r.medianMs!)}${r.medianMs! >= 10_000 ? '' : ' ms'}, peak RSS ${r.peakRssMb!.toFixed(0)} MB (${((performance.now() - t0) / 1000).toFixed(1)} s)\n` : `FAILED: ${r.error}\n`,
     );
   }
 
+  const results = workloads.flatMap((wl) => libs.map((lib) => mergeRounds(runs.filter((r) => r.library === lib.id && r.workload === wl.id))));
   const get = (lib: string, wl: string): ChildResult | undefined => results.find((r) => r.library === lib && r.workload === wl);
   const med = (lib: string, wl: string): number | undefined => {
     const r = get(lib, wl);
@@ -248,7 +280,8 @@ async function main(): Promise<void> {
   for (const lib of libs) {
     const plans = workloads.map((wl) => {
       const r = get(lib.id, wl.id);
-      return r?.skipped ? `${wl.id}: ${r.skipped}` : r?.ok ? `${wl.id}: ${r.warmup}+${r.times!.length} (min ${fmtMs(Math.min(...r.times!))}, max ${fmtMs(Math.max(...r.times!))})` : `${wl.id}: ERROR ${r?.error ?? ''}`;
+      const rounds = r?.roundMedians && r.roundMedians.length > 1 ? `, round medians ${r.roundMedians.map(fmtMs).join(' / ')}` : '';
+      return r?.skipped ? `${wl.id}: ${r.skipped}` : r?.ok ? `${wl.id}: ${r.warmup}+${r.times!.length} (min ${fmtMs(Math.min(...r.times!))}, max ${fmtMs(Math.max(...r.times!))}${rounds})` : `${wl.id}: ERROR ${r?.error ?? ''}`;
     });
     console.log(`- ${lib.label}: ${plans.join('; ')}`);
   }
@@ -257,7 +290,11 @@ async function main(): Promise<void> {
   console.log('');
   console.log('## Notes\n');
   console.log(`- Load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(', ')} (2 cores; other work on the machine inflates and scatters the numbers, 2-thread runs most).`);
-  console.log('- Each cell is the median over the timed batches of one child process; "(n=k)" marks cells with fewer than 5 timed batches.');
+  console.log(
+    ROUNDS > 1
+      ? `- Each cell is the median over the timed batches of one child process, or, for the quick cells (recurrent wasm, PyTorch, TF.js wasm on seed), the median of ${ROUNDS} such medians from ${ROUNDS} rounds over the whole grid ("(n=k)": fewer than 5 timed batches; per-round medians below).`
+      : '- Each cell is the median over the timed batches of one child process; "(n=k)" marks cells with fewer than 5 timed batches.',
+  );
   console.log('- train = one full optimizer step (forward, backward, Adam) on one batch via trainOnBatch / loss.backward()+step(); predict = inference on one batch of 32.');
   console.log('- TF.js wasm lacks the UnsortedSegmentSum kernel needed by the Embedding gradient: this benchmark registers a JS shim (CPU, via readSync) for it.');
   console.log(
@@ -272,7 +309,7 @@ async function main(): Promise<void> {
   for (const [lib, s] of infos) console.log(`- ${lib}: ${s}`);
 
   if (env.BENCH_JSON) {
-    writeFileSync(env.BENCH_JSON, JSON.stringify({ header, quick: QUICK, results }, null, 1));
+    writeFileSync(env.BENCH_JSON, JSON.stringify({ header, quick: QUICK, rounds: ROUNDS, results, runs }, null, 1));
     console.log(`\nJSON results written to ${env.BENCH_JSON}`);
   }
   if (results.some((r) => !r.ok && !r.skipped)) process.exitCode = 1;

@@ -57,6 +57,8 @@ export interface ChildResult {
   peakRssMb?: number;
   note?: string;
   info?: Record<string, string | number | boolean>;
+  /** A cell merged from several child processes (compare.ts rounds): each one's median, in round order. */
+  roundMedians?: number[];
 }
 
 export const RESULT_PREFIX = '@@BENCH_RESULT ';
