@@ -217,8 +217,10 @@ async function main(): Promise<void> {
     const p = lib.kind === 'torch' && !torch.ok ? { skip: `PyTorch unavailable: ${torch.why}` } : lib.plan(wl);
     const tag = `[${i}/${jobs.length}] ${ROUNDS > 1 ? `round ${round} ` : ''}${wl.id} ${lib.id}`;
     if ('skip' in p) {
-      if (round === 1) runs.push({ library: lib.id, workload: wl.id, ok: false, skipped: p.skip });
-      if (round === 1) process.stderr.write(`${tag}: ${p.skip}\n`);
+      if (round === 1) {
+        runs.push({ library: lib.id, workload: wl.id, ok: false, skipped: p.skip });
+        process.stderr.write(`${tag}: ${p.skip}\n`);
+      }
       continue;
     }
     process.stderr.write(`${tag}: ${p.warmup} warm-up + ${p.runs} timed ... `);
