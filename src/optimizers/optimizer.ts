@@ -65,14 +65,20 @@ export abstract class Optimizer {
   /**
    * Per-variable slot buffers (momentum etc.), created on first use; from the backend's
    * persistent storage when given kernels that offer it, so its update kernel works in place.
+   * Each slot's record owns its storage: a slot replaced by one of another length (the optimizer
+   * reused for other variables) releases its block once the record is collected, not with the optimizer.
    */
-  private slots = new Map<string, Float32Array[]>();
+  private slots = new Map<string, { values: Float32Array }[]>();
   protected slot(name: string, index: number, length: number, kernels?: Kernels): Float32Array {
     let list = this.slots.get(name);
     if (!list) this.slots.set(name, (list = []));
     let s = list[index];
-    if (!s || s.length !== length) s = list[index] = kernels?.persistentFloats?.(length, [this]) ?? new Float32Array(length);
-    return s;
+    if (!s || s.values.length !== length) {
+      const record: { values: Float32Array } = { values: new Float32Array(0) };
+      record.values = kernels?.persistentFloats?.(length, [record]) ?? new Float32Array(length);
+      s = list[index] = record;
+    }
+    return s.values;
   }
 
   getConfig(): Record<string, unknown> {

@@ -4,13 +4,23 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Sequential, layers, tensor } from '../../src/index.js';
+import { Sequential, layers, optimizers, tensor } from '../../src/index.js';
 import { referenceKernels } from '../../src/kernels/reference/index.js';
 import type { AdamUpdateArgs } from '../../src/kernels/kernels.js';
 import { Random } from '../../src/random.js';
 import { wasmKernelPair } from '../helpers/wasm.js';
 
 const [W1, W2] = wasmKernelPair();
+
+/** Full collections with turns of the event loop between them, so FinalizationRegistry callbacks run. */
+async function collectGarbage(): Promise<void> {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  for (let i = 0; i < 5; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
 
 function randomArray(rng: Random, n: number): Float32Array {
   const a = new Float32Array(n);
@@ -152,27 +162,33 @@ test('alternating training steps and predictions keeps the wasm memory in use fl
 });
 
 test('a persistent block is released once all of its owners are garbage-collected', async () => {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
   const rt = W1.runtime;
-  const collect = async (): Promise<void> => {
-    for (let i = 0; i < 5; i++) {
-      gc();
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  };
-  await collect(); // blocks of the earlier tests' owners go first
+  await collectGarbage(); // blocks of the earlier tests' owners go first
   const live0 = rt.stats().liveBytes;
   (() => {
     const owners = [{}, {}];
     W1.persistentFloats!(100_000, owners)![0] = 1;
   })();
   assert.ok(rt.stats().liveBytes >= live0 + 400_000);
-  for (let i = 0; i < 50 && rt.stats().liveBytes > live0; i++) {
-    gc();
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  for (let i = 0; i < 10 && rt.stats().liveBytes > live0; i++) await collectGarbage();
   assert.equal(rt.stats().liveBytes, live0);
+});
+
+test("an optimizer's slot replaced by one of another length releases its block (not kept until the optimizer goes)", async () => {
+  const rt = W1.runtime;
+  const opt = optimizers.adam();
+  const variable = (n: number): { value: Float32Array; grad: Float32Array } => ({ value: new Float32Array(n), grad: new Float32Array(n).fill(0.1) });
+  const a = variable(50_000);
+  opt.apply([a], W1); // slots m and v: 2 × 200 kB of persistent storage
+  await collectGarbage();
+  const live = rt.stats().liveBytes;
+  for (let k = 0; k < 6; k++) {
+    opt.apply([k % 2 ? a : variable(60_000)], W1); // the slots switch length every time
+    await collectGarbage();
+  }
+  opt.apply([a], W1);
+  await collectGarbage();
+  assert.equal(rt.stats().liveBytes, live, 'bytes in use once the slots are back to the first length');
 });
 
 test('sameBits compares resident arrays in wasm (any length, a difference anywhere); null for others', () => {
