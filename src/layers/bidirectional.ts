@@ -37,7 +37,13 @@ export class Bidirectional extends Layer {
   constructor(options: BidirectionalOptions) {
     super(options, 'bidirectional');
     const { layer } = options;
-    if (!(layer instanceof RecurrentLayer)) throw new Error('bidirectional: layer must be a recurrent layer (simpleRNN, lstm or gru)');
+    if (!(layer instanceof RecurrentLayer)) {
+      const given: unknown = layer; // JS callers, or options of the wrong shape
+      const got = given instanceof Layer ? `a ${given.constructor.name} layer` : given === undefined ? 'an object without a recurrent layer' : typeof given === 'object' ? 'an object that is not a layer' : String(given);
+      throw new Error(
+        `bidirectional: wraps a recurrent layer (simpleRNN, lstm or gru), as bidirectional(layers.lstm({ units: 32 })) or bidirectional({ layer: layers.lstm({ units: 32 }) }); got ${got}`,
+      );
+    }
     if (layer.returnState) throw new Error('bidirectional: the wrapped layer cannot use returnState');
     if (layer.built) throw new Error(`bidirectional: layer "${layer.name}" is already built; wrap a fresh layer`);
     this.mergeMode = options.mergeMode ?? 'concat';

@@ -191,6 +191,28 @@ test("an optimizer's slot replaced by one of another length releases its block (
   assert.equal(rt.stats().liveBytes, live, 'bytes in use once the slots are back to the first length');
 });
 
+test("a model's parameter store rebuilt after layers were added releases the old store's blocks, but not while a view of it is held", async () => {
+  const rt = W1.runtime;
+  const model = new Sequential([layers.embedding({ inputDim: 20_000, outputDim: 8, inputLength: 4 })], { seed: 6, backend: W1 });
+  const x = tensor(Int32Array.from({ length: 8 }, (_, i) => i * 97), [2, 4], 'int32');
+  model.predict(x); // the store: 2 × 640 kB (values and gradients)
+  await collectGarbage();
+  const live = rt.stats().liveBytes;
+  const kept = model.layers[0].params[0].value; // a view of the first store, held across the rebuilds
+  const first = kept.slice();
+  for (let k = 0; k < 4; k++) {
+    model.add(layers.dense({ units: 2 })); // each added layer makes the next call rebuild the store
+    model.predict(x);
+    await collectGarbage();
+  }
+  const grown = rt.stats().liveBytes;
+  // old stores go (their Params were rebound); only the first one, still viewed through `kept`, stays
+  assert.ok(grown < live + 2 * 640_000 + 100_000, `bytes in use grew by ${grown - live} over 4 rebuilds`);
+  assert.ok(grown >= live + 2 * 640_000, `the first store's blocks are still in use while a view of them is held (grew by ${grown - live})`);
+  assert.deepEqual(kept, first, 'the held view still reads the weights it was taken from');
+  void kept[0];
+});
+
 test('sameBits compares resident arrays in wasm (any length, a difference anywhere); null for others', () => {
   for (const n of [1, 15, 16, 17, 100, 1000]) {
     const owner = {};

@@ -93,8 +93,22 @@ describe('Bidirectional', () => {
     assert.equal(copy.summary(false), model.summary(false));
   });
 
+  it('takes the wrapped layer in the Keras form, bidirectional(layer, options), as well as in the options', () => {
+    const keras = layers.bidirectional(layers.gru({ units: H, returnSequences: true }), { mergeMode: 'sum', name: 'bi_gru' });
+    const tfjs = layers.bidirectional({ layer: layers.gru({ units: H, returnSequences: true }), mergeMode: 'sum', name: 'bi_gru' });
+    assert.deepEqual(keras.getConfig(), tfjs.getConfig());
+    keras.build([null, T, D], new Random(3));
+    tfjs.build([null, T, D], new Random(3));
+    const x = new Tensor(randomArray(new Random(4), B * T * D), [B, T, D]);
+    const run = (l: typeof keras): Float32Array => l.forward(x, { kernels, training: false, rng: new Random(5) }).data as Float32Array;
+    assert.deepEqual(run(keras), run(tfjs));
+    assert.equal(layers.bidirectional(layers.lstm({ units: 3 })).mergeMode, 'concat');
+  });
+
   it('rejects what it cannot wrap', () => {
-    assert.throws(() => layers.bidirectional({ layer: layers.dense({ units: 2 }) as never }), /must be a recurrent layer/);
+    assert.throws(() => layers.bidirectional({ layer: layers.dense({ units: 2 }) as never }), /wraps a recurrent layer .*got a Dense layer/);
+    assert.throws(() => layers.bidirectional(layers.dense({ units: 2 }) as never), /wraps a recurrent layer .*got a Dense layer/);
+    assert.throws(() => layers.bidirectional({ units: 2 } as never), /bidirectional\(layers\.lstm\(\{ units: 32 \}\)\).*got an object without a recurrent layer/);
     assert.throws(() => layers.bidirectional({ layer: layers.lstm({ units: 2, returnState: true }) }), /returnState/);
     // masking is not implemented: an Embedding with maskZero must not feed it silently
     assert.throws(() => new Sequential([layers.embedding({ inputDim: 5, outputDim: 2, inputLength: 3, maskZero: true }), layers.bidirectional({ layer: layers.gru({ units: 2 }) })]), /maskZero is not supported/);
