@@ -59,6 +59,8 @@ export interface RnnCase {
   inputDropout?: boolean;
   /** Only the last output is used (returnSequences false). */
   lastOnly?: boolean;
+  /** Token ids drawn from these only (a batch that reads few rows of a larger vocabulary); default: any of 0..V−1. */
+  idPool?: number[];
 }
 
 /** A case's gate width, bias length, and a random embedding table and token ids (drawn in that order from rng). */
@@ -67,7 +69,10 @@ export function caseInputs(c: RnnCase, rng: Random): { G: number; biasLen: numbe
   const biasLen = c.kind === 'gru' && (c.resetAfter ?? true) ? 2 * G : G;
   const table = randomArray(rng, c.V * c.E, 0.8);
   const ids = new Int32Array(c.B * c.T);
-  for (let i = 0; i < ids.length; i++) ids[i] = Math.floor(rng.next() * c.V);
+  for (let i = 0; i < ids.length; i++) {
+    const r = rng.next();
+    ids[i] = c.idPool ? c.idPool[Math.floor(r * c.idPool.length)] : Math.floor(r * c.V);
+  }
   return { G, biasLen, table, ids };
 }
 

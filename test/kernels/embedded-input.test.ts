@@ -40,6 +40,9 @@ const cases: Case[] = [
   { kind: 'lstm', B: 3, T: 6, E: 5, H: 7, V: 11, inputDropout: true, goBackwards: true },
   { kind: 'gru', B: 4, T: 5, E: 4, H: 6, V: 40, inputDropout: true, lastOnly: true },
   { kind: 'simpleRNN', B: 3, T: 5, E: 4, H: 6, V: 7, inputDropout: true, recurrentDropout: true },
+  // a batch reading 4 rows of a 30-row vocabulary (ids 1, 2, 5, 29): wasm projects only the rows read
+  { kind: 'lstm', B: 4, T: 10, E: 5, H: 6, V: 30, idPool: [2, 5, 29], goBackwards: true },
+  { kind: 'gru', B: 4, T: 10, E: 4, H: 5, V: 30, idPool: [29, 5, 2], resetAfter: true, lastOnly: true },
 ];
 
 function setup(c: Case, seed: number): { plain: RnnForwardArgs; embedded: RnnForwardArgs; ids: Int32Array; dOutput: Float32Array | null; dhLast: Float32Array; dcLast: Float32Array | null } {
@@ -90,7 +93,16 @@ describe('RnnForwardArgs.embeddedInput', () => {
         if (prefill) {
           assert.equal(gg.dTable ?? null, null, 'no dTable when tableGrad is given');
           close('tableGrad', tableGrad, wantTable.map((v, j) => v + prefill[j]));
-        } else close('dTable', gg.dTable, wantTable);
+          // rows no id reads are left exactly as they were
+          const read = new Set(s.ids);
+          for (let v = 0; v < c.V; v++) {
+            if (!read.has(v)) assert.deepEqual(tableGrad!.subarray(v * c.E, (v + 1) * c.E), prefill.subarray(v * c.E, (v + 1) * c.E), `tableGrad row ${v} (not read)`);
+          }
+        } else {
+          close('dTable', gg.dTable, wantTable);
+          const read = new Set(s.ids);
+          for (let v = 0; v < c.V; v++) if (!read.has(v)) assert.ok(gg.dTable!.subarray(v * c.E, (v + 1) * c.E).every((g) => g === 0), `dTable row ${v} (not read) is zero`);
+        }
         assert.equal(gg.dx.length, 0, 'dx is empty with embeddedInput');
       });
     });

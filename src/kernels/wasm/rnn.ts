@@ -38,6 +38,8 @@ interface WasmCache extends KernelCache {
   /** embeddedInput: the vocabulary size (0 = plain x) and whether the table was projected (x never materialised). */
   V: number;
   projected: boolean;
+  /** A projected table: how many distinct table rows the batch reads (ptr.rows: their ids, ascending; ptr.tableU: their rows). */
+  U: number;
   ptr: Record<string, number>; // arena offsets (0 = absent)
   released: boolean;
 }
@@ -108,15 +110,35 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     return resident.off;
   }
 
-  /** ids [B, T] → time-major processing order [T·B] in the arena: row (s, b) is ids[b, t(s)]. */
-  function timeMajorIds(ids: Int32Array, B: number, T: number, goBackwards: boolean): number {
+  /**
+   * ids [B, T] → time-major processing order [T·B] in the arena: row (s, b) is ids[b, t(s)], or its
+   * rank among the distinct ids when `rank` is given (distinctIds).
+   */
+  function timeMajorIds(ids: Int32Array, B: number, T: number, goBackwards: boolean, rank?: Int32Array): number {
     const off = rt.alloc(B * T * 4);
     const tm = new Int32Array(rt.memory.buffer, off, B * T);
     for (let s = 0; s < T; s++) {
       const t = goBackwards ? T - 1 - s : s;
-      for (let b = 0; b < B; b++) tm[s * B + b] = ids[b * T + t];
+      if (rank) for (let b = 0; b < B; b++) tm[s * B + b] = rank[ids[b * T + t]];
+      else for (let b = 0; b < B; b++) tm[s * B + b] = ids[b * T + t];
     }
     return off;
+  }
+
+  /**
+   * The table rows a batch reads: the distinct ids in ascending order, and each one's rank among them.
+   * A batch of real text reads far fewer rows than the vocabulary holds (IMDB, 5,000 words, 32 × 400
+   * tokens: ~1,460), and the projection table·W and the table-side gradients then run over those rows
+   * only. Ascending order keeps every sum over table rows in the order of the full-table computation.
+   */
+  function distinctIds(ids: Int32Array, V: number): { rows: Int32Array; rank: Int32Array } {
+    const rank = new Int32Array(V).fill(-1);
+    for (let i = 0; i < ids.length; i++) rank[ids[i]] = 0;
+    let U = 0;
+    for (let v = 0; v < V; v++) if (rank[v] === 0) rank[v] = U++;
+    const rows = new Int32Array(U);
+    for (let v = 0; v < V; v++) if (rank[v] >= 0) rows[rank[v]] = v;
+    return { rows, rank };
   }
 
   function rnnForward(kind: RnnKind, args: RnnForwardArgs): RnnForwardResult {
@@ -160,6 +182,7 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     // input projection of every step: P = xs·W + b  ([T·B, G]), or rows of a projected table that the
     // kernels gather step by step (into a single [B, G] slot when streaming)
     p.P = rt.alloc((streamZ ? B : TB) * G * 4);
+    let U = 0; // a projected embedding table: the number of distinct rows the batch reads
     let tbl = 0; // a projected table [rows, G] and time-major ids [T, B] the kernels gather from
     let tblIds = 0;
     if (proj) {
@@ -170,14 +193,22 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     } else if (emb) {
       p.W = rt.input(args.kernel);
       p.table = rt.input(emb.table);
-      p.ids = timeMajorIds(emb.ids, B, T, goBackwards);
       if (projectTable) {
-        const TW = rt.alloc(emb.V * G * 4); // [V, G] = table·W + b
+        // only the rows the batch reads: tableU [U, D] (ascending ids), TW [U, G] = tableU·W + b, ids as ranks
+        const { rows, rank } = distinctIds(emb.ids, emb.V);
+        U = rows.length;
+        p.ids = timeMajorIds(emb.ids, B, T, goBackwards, rank);
+        p.rows = rt.alloc(U * 4);
+        new Int32Array(rt.memory.buffer, p.rows, U).set(rows);
+        p.tableU = rt.alloc(U * D * 4);
+        rt.gather(p.tableU, p.table, p.rows, U, D);
+        const TW = rt.alloc(U * G * 4);
         temps.push(TW);
-        rt.gemm(emb.V, G, D, p.table, D, 1, p.W, G, 1, TW, G, { bias: p.bias });
+        rt.gemm(U, G, D, p.tableU, D, 1, p.W, G, 1, TW, G, { bias: p.bias });
         tbl = TW; // the kernels gather each step's rows themselves
         tblIds = p.ids;
       } else {
+        p.ids = timeMajorIds(emb.ids, B, T, goBackwards);
         p.xs = rt.alloc(TB * D * 4);
         rt.gather(p.xs, p.table, p.ids, TB, D);
         if (p.inMask) ex.maskSteps(p.xs, p.inMask, T, B, D);
@@ -257,6 +288,7 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
       biasLen,
       V: emb ? emb.V : 0,
       projected: projectTable,
+      U,
       ptr: p,
       released: false,
     };
@@ -321,14 +353,14 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
         };
       });
       rt.run(tasks);
-      // 2. weight and input gradients as large GEMMs over all T·B rows (over V table rows when the table was projected)
+      // 2. weight and input gradients as large GEMMs over all T·B rows (over the U table rows read when the table was projected)
       const dW = t(rt.zeros(D * G));
       const dU = t(rt.zeros(H * G));
       const db = c.hasBias ? dbs[0] : 0;
       for (let k = 1; k < dbs.length; k++) ex.addInto(db, dbs[k], c.biasLen);
-      let dS = 0; // projected table: dS [V, G], row v = Σ of dP over the steps that read token v
+      let dS = 0; // projected table: dS [U, G], row u = Σ of dP over the steps that read the u-th distinct token
       if (c.projected) {
-        dS = t(rt.zeros(c.V * G));
+        dS = t(rt.zeros(c.U * G));
         rt.scatter(dS, p.ids, p.P, TB, G);
       }
       // dW = xᵀ·dP, or tableᵀ·dS (A(d, row) read column-strided from the row-major x / table);
@@ -338,7 +370,7 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
         rt.gemmPacked(D, G, TB, p.xs, 1, D, dZp, TB, dW, G);
         rt.gemmPacked(H, G, TB, p.HM, 1, H, dZp, TB, dU, G);
       } else {
-        if (c.projected) rt.gemm(D, G, c.V, p.table, 1, D, dS, G, 1, dW, G);
+        if (c.projected) rt.gemm(D, G, c.U, p.tableU, 1, D, dS, G, 1, dW, G);
         else rt.gemm(D, G, TB, p.xs, 1, D, p.P, G, 1, dW, G);
         if (dUs.length) for (const part of dUs) ex.addInto(dU, part, H * G);
         else if (kind === 'gru') {
@@ -364,8 +396,12 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
           // in place when tableGrad lives in wasm memory (a model's gradient buffer)
           if (tableGrad) checkTableGrad(`wasm ${kind}Backward`, tableGrad, c.V, D);
           const dT = t(tableGrad ? rt.input(tableGrad) : rt.zeros(c.V * D));
-          if (c.projected) rt.gemm(c.V, D, G, dS, G, 1, p.W, 1, G, dT, D);
-          else rt.scatter(dT, p.ids, dxs, TB, D);
+          if (c.projected) {
+            // dS·Wᵀ for the rows read, added onto their table rows
+            const dTU = t(rt.alloc(c.U * D * 4));
+            rt.gemm(c.U, D, G, dS, G, 1, p.W, 1, G, dTU, D, { bias: 0 });
+            rt.scatter(dT, p.rows, dTU, c.U, D);
+          } else rt.scatter(dT, p.ids, dxs, TB, D);
           if (tableGrad) {
             if (rt.residentOffset(tableGrad) < 0) tableGrad.set(rt.f32(dT, c.V * D));
           } else dTable = rt.copyOut(dT, c.V * D);
