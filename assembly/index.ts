@@ -18,7 +18,7 @@
 //   heap.ts          heapBase
 //   gemm.ts          A packing + scratch, micro-kernels, unpacked-B GEMM
 //   gemm-packed.ts   packB, packed-B GEMM (+ bias init)
-//   layout.ts        fillRows, colSum, transpose, time-major reordering, input-dropout masking, addInto, equalBytes, zeroBytes
+//   layout.ts        fillRows, colSum, transpose, time-major reordering, input-dropout masking (steps, table rows), addInto, equalBytes, zeroBytes
 //   embedding.ts     gather / scatter-add
 //   elementwise.ts   elementwise activation forward / backward
 //   adam.ts          Adam / AdamW update
@@ -28,7 +28,7 @@
 export { heapBase } from './heap';
 export { gemm, setScratch, scratchFloats } from './gemm';
 export { packB, gemmPBias, packedSize, gemmP } from './gemm-packed';
-export { fillRows, colSum, transpose, toTimeMajor, fromTimeMajor, maskSteps, addInto, equalBytes, zeroBytes } from './layout';
+export { fillRows, colSum, transpose, toTimeMajor, fromTimeMajor, maskSteps, maskRowsBy, addInto, equalBytes, zeroBytes } from './layout';
 export { embeddingGather, embeddingScatter } from './embedding';
 export { activationForward, activationBackward } from './elementwise';
 export { adam } from './adam';

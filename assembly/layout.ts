@@ -75,27 +75,35 @@ export function fromTimeMajor(dst: usize, src: usize, B: i32, T: i32, F: i32, re
   }
 }
 
-/** dst += src (n floats). */
+/** x[0..D) ⊙= m[0..D) (one row under its input-dropout mask). */
+// @ts-ignore: decorator
+@inline function maskRow(px: usize, pm: usize, D: i32): void {
+  let d = 0;
+  for (; d + 4 <= D; d += 4) {
+    const o = <usize>d << 2;
+    v128.store(px + o, f32x4.mul(v128.load(px + o), v128.load(pm + o)));
+  }
+  for (; d < D; d++) {
+    const o = <usize>d << 2;
+    store<f32>(px + o, load<f32>(px + o) * load<f32>(pm + o));
+  }
+}
+
 /** x[s, b, :] ⊙= mask[b, :] for a time-major [T, B, D] sequence (input dropout, fixed across steps). */
 export function maskSteps(x: usize, mask: usize, T: i32, B: i32, D: i32): void {
   const d4 = <usize>D << 2;
   for (let s = 0; s < T; s++) {
-    for (let b = 0; b < B; b++) {
-      const px = x + <usize>(s * B + b) * d4;
-      const pm = mask + <usize>b * d4;
-      let d = 0;
-      for (; d + 4 <= D; d += 4) {
-        const o = <usize>d << 2;
-        v128.store(px + o, f32x4.mul(v128.load(px + o), v128.load(pm + o)));
-      }
-      for (; d < D; d++) {
-        const o = <usize>d << 2;
-        store<f32>(px + o, load<f32>(px + o) * load<f32>(pm + o));
-      }
-    }
+    for (let b = 0; b < B; b++) maskRow(x + <usize>(s * B + b) * d4, mask + <usize>b * d4, D);
   }
 }
 
+/** x[n, :] ⊙= mask[idx[n], :] for rows n < N of width D (rows of a projected table, each under its sample's input-dropout mask). */
+export function maskRowsBy(x: usize, mask: usize, idx: usize, N: i32, D: i32): void {
+  const d4 = <usize>D << 2;
+  for (let n = 0; n < N; n++) maskRow(x + <usize>n * d4, mask + <usize>load<i32>(idx + (<usize>n << 2)) * d4, D);
+}
+
+/** dst += src (n floats). */
 export function addInto(dst: usize, src: usize, n: i32): void {
   let i = 0;
   for (; i + 4 <= n; i += 4) {

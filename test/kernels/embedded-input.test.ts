@@ -43,7 +43,20 @@ const cases: Case[] = [
   // a batch reading 4 rows of a 30-row vocabulary (ids 1, 2, 5, 29): wasm projects only the rows read
   { kind: 'lstm', B: 4, T: 10, E: 5, H: 6, V: 30, idPool: [2, 5, 29], goBackwards: true },
   { kind: 'gru', B: 4, T: 10, E: 4, H: 5, V: 30, idPool: [29, 5, 2], resetAfter: true, lastOnly: true },
+  // few (sample, id) pairs under input dropout: wasm projects the rows read, each under its sample's mask
+  { kind: 'lstm', B: 4, T: 10, E: 5, H: 6, V: 30, idPool: [2, 5, 29], inputDropout: true, goBackwards: true },
+  { kind: 'gru', B: 3, T: 8, E: 4, H: 5, V: 20, idPool: [0, 7], inputDropout: true, resetAfter: false, recurrentDropout: true },
+  { kind: 'simpleRNN', B: 4, T: 8, E: 6, H: 5, V: 12, idPool: [3, 4, 11], inputDropout: true, lastOnly: true },
 ];
+
+/**
+ * The wasm backend's route for a case (rnn.ts): a projected table when the rows the batch reads — distinct ids, or
+ * distinct (sample, id) pairs under input dropout — number at most 3/4 of the B·T positions, else x gathered.
+ */
+function route(c: Case, ids: Int32Array): string {
+  const keys = new Set(Array.from(ids, (id, i) => (c.inputDropout ? `${Math.floor(i / c.T)}:${id}` : `${id}`)));
+  return keys.size <= 0.75 * c.B * c.T ? 'projected table' : 'gathered x';
+}
 
 function setup(c: Case, seed: number): { plain: RnnForwardArgs; embedded: RnnForwardArgs; ids: Int32Array; dOutput: Float32Array | null; dhLast: Float32Array; dcLast: Float32Array | null } {
   const rng = new Random(seed);
@@ -69,8 +82,7 @@ function setup(c: Case, seed: number): { plain: RnnForwardArgs; embedded: RnnFor
 describe('RnnForwardArgs.embeddedInput', () => {
   for (const [name, k] of [['reference', R], ['wasm 1 thread', W1], ['wasm 2 threads', W2]] as const) {
     cases.forEach((c, i) => {
-      const route = c.V < c.B * c.T && !c.inputDropout ? 'projected table' : 'gathered x';
-      const label = `${name}: ${c.kind} B${c.B} T${c.T} E${c.E} H${c.H} V${c.V} (${route})${c.inputDropout ? ' inputDropout' : ''}${c.goBackwards ? ' goBackwards' : ''}${c.kind === 'gru' ? ` resetAfter=${c.resetAfter ?? true}` : ''}${c.useBias === false ? ' no bias' : ''}${c.h0 ? ' h0' : ''}${c.recurrentDropout ? ' recurrentDropout' : ''}${c.lastOnly ? ' last output only' : ''}`;
+      const label = `${name}: ${c.kind} B${c.B} T${c.T} E${c.E} H${c.H} V${c.V} (${route(c, setup(c, 200 + i).ids)})${c.inputDropout ? ' inputDropout' : ''}${c.goBackwards ? ' goBackwards' : ''}${c.kind === 'gru' ? ` resetAfter=${c.resetAfter ?? true}` : ''}${c.useBias === false ? ' no bias' : ''}${c.h0 ? ' h0' : ''}${c.recurrentDropout ? ' recurrentDropout' : ''}${c.lastOnly ? ' last output only' : ''}`;
       test(`${label}: forward and backward equal the plain path on the gathered x`, () => {
         const s = setup(c, 200 + i);
         const want = fwd(R, c.kind, s.plain);
@@ -106,10 +118,9 @@ describe('RnnForwardArgs.embeddedInput', () => {
         assert.equal(gg.dx.length, 0, 'dx is empty with embeddedInput');
       });
     });
-    for (const i of [2, 4, 5, 10]) {
+    for (const i of [2, 4, 5, 10, 14]) {
       const c = cases[i];
-      const route = c.V < c.B * c.T && !c.inputDropout ? 'projected table' : 'gathered x';
-      test(`${name}: ${c.kind} V${c.V} (${route}): a frozen table gets no gradient, the weights the same gradients`, () => {
+      test(`${name}: ${c.kind} V${c.V} (${route(c, setup(c, 300 + i).ids)}): a frozen table gets no gradient, the weights the same gradients`, () => {
         const s = setup(c, 300 + i);
         const want = fwd(R, c.kind, s.plain);
         const got = fwd(k, c.kind, s.embedded);

@@ -38,7 +38,10 @@ interface WasmCache extends KernelCache {
   /** embeddedInput: the vocabulary size (0 = plain x) and whether the table was projected (x never materialised). */
   V: number;
   projected: boolean;
-  /** A projected table: how many distinct table rows the batch reads (ptr.rows: their ids, ascending; ptr.tableU: their rows). */
+  /**
+   * A projected table: how many rows it has (ptr.rows: their token ids; ptr.tableU: the table rows, each
+   * under its sample's input mask when ptr.samples [U] names the samples).
+   */
   U: number;
   ptr: Record<string, number>; // arena offsets (0 = absent)
   released: boolean;
@@ -110,35 +113,62 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     return resident.off;
   }
 
-  /**
-   * ids [B, T] → time-major processing order [T·B] in the arena: row (s, b) is ids[b, t(s)], or its
-   * rank among the distinct ids when `rank` is given (distinctIds).
-   */
-  function timeMajorIds(ids: Int32Array, B: number, T: number, goBackwards: boolean, rank?: Int32Array): number {
+  /** ids [B, T] → time-major processing order [T·B] in the arena: row (s, b) is ids[b, t(s)]. */
+  function timeMajorIds(ids: Int32Array, B: number, T: number, goBackwards: boolean): number {
     const off = rt.alloc(B * T * 4);
     const tm = new Int32Array(rt.memory.buffer, off, B * T);
     for (let s = 0; s < T; s++) {
       const t = goBackwards ? T - 1 - s : s;
-      if (rank) for (let b = 0; b < B; b++) tm[s * B + b] = rank[ids[b * T + t]];
-      else for (let b = 0; b < B; b++) tm[s * B + b] = ids[b * T + t];
+      for (let b = 0; b < B; b++) tm[s * B + b] = ids[b * T + t];
     }
     return off;
   }
 
   /**
-   * The table rows a batch reads: the distinct ids in ascending order, and each one's rank among them.
-   * A batch of real text reads far fewer rows than the vocabulary holds (IMDB, 5,000 words, 32 × 400
-   * tokens: ~1,460), and the projection table·W and the table-side gradients then run over those rows
-   * only. Ascending order keeps every sum over table rows in the order of the full-table computation.
+   * The rows of a projected table for a batch of ids [B, T], and each position's row (rankOf [B·T]).
+   * Without an input mask: the distinct ids, in ascending order, so every sum over table rows keeps the
+   * order of a full-table computation. With one (input dropout: a mask per sample, the same at every
+   * step), rows are (sample, id) pairs, each to be masked with its sample's mask (`samples`).
+   * Real text reads far fewer rows than B·T positions or V words: a batch of 32 IMDB reviews padded to
+   * 400 reads ~1,460 of 5,000 ids, ~3,700 (sample, id) pairs of 12,800 positions.
    */
-  function distinctIds(ids: Int32Array, V: number): { rows: Int32Array; rank: Int32Array } {
-    const rank = new Int32Array(V).fill(-1);
-    for (let i = 0; i < ids.length; i++) rank[ids[i]] = 0;
+  function tableRows(ids: Int32Array, B: number, T: number, V: number, perSample: boolean): { ids: Int32Array; samples: Int32Array | null; rankOf: Int32Array } {
+    const rankOf = new Int32Array(B * T);
+    if (!perSample) {
+      const rank = new Int32Array(V).fill(-1);
+      for (let i = 0; i < ids.length; i++) rank[ids[i]] = 0;
+      let U = 0;
+      for (let v = 0; v < V; v++) if (rank[v] === 0) rank[v] = U++;
+      const rows = new Int32Array(U);
+      for (let v = 0; v < V; v++) if (rank[v] >= 0) rows[rank[v]] = v;
+      for (let i = 0; i < ids.length; i++) rankOf[i] = rank[ids[i]];
+      return { ids: rows, samples: null, rankOf };
+    }
+    const seenIn = new Int32Array(V); // 1 + the last sample that read the id
+    const slot = new Int32Array(V);
+    const rows = new Int32Array(B * T);
+    const samples = new Int32Array(B * T);
     let U = 0;
-    for (let v = 0; v < V; v++) if (rank[v] === 0) rank[v] = U++;
-    const rows = new Int32Array(U);
-    for (let v = 0; v < V; v++) if (rank[v] >= 0) rows[rank[v]] = v;
-    return { rows, rank };
+    for (let b = 0; b < B; b++) {
+      for (let t = 0; t < T; t++) {
+        const id = ids[b * T + t];
+        if (seenIn[id] !== b + 1) {
+          seenIn[id] = b + 1;
+          slot[id] = U;
+          rows[U] = id;
+          samples[U++] = b;
+        }
+        rankOf[b * T + t] = slot[id];
+      }
+    }
+    return { ids: rows.slice(0, U), samples: samples.slice(0, U), rankOf };
+  }
+
+  /** An Int32Array copied into the arena. */
+  function putInts(a: Int32Array): number {
+    const off = rt.alloc(a.length * 4);
+    new Int32Array(rt.memory.buffer, off, a.length).set(a);
+    return off;
   }
 
   function rnnForward(kind: RnnKind, args: RnnForwardArgs): RnnForwardResult {
@@ -156,9 +186,11 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     checkInputProjection(`wasm ${kind}`, args, G);
     const emb = args.embeddedInput ?? null;
     checkRnnInput(`wasm ${kind}`, args);
-    // Project the embedding table (V rows) instead of every step's x (B·T rows) when that is less
-    // work, and no input-dropout mask makes the rows differ per sample.
-    const projectTable = !!emb && emb.V < TB && !args.inputMask;
+    // Project the rows of the embedding table the batch reads (tableRows) instead of every step's x (B·T rows)
+    // when there are at most 3/4 as many: then the three GEMMs over them (table·W, and in the backward the
+    // weight and table gradients) outweigh the scatter of the gate gradients onto the rows.
+    const rows = emb ? tableRows(emb.ids, B, T, emb.V, !!args.inputMask) : null;
+    const projectTable = !!rows && rows.ids.length <= 0.75 * TB;
     const returnSequences = args.returnSequences ?? true;
     // Inference streams where it can (assembly/rnn/common.ts): projection rows gathered step by step
     // from a projected table into one [B, G] slot, and two slots of out / Cs instead of T.
@@ -193,15 +225,18 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     } else if (emb) {
       p.W = rt.input(args.kernel);
       p.table = rt.input(emb.table);
-      if (projectTable) {
-        // only the rows the batch reads: tableU [U, D] (ascending ids), TW [U, G] = tableU·W + b, ids as ranks
-        const { rows, rank } = distinctIds(emb.ids, emb.V);
-        U = rows.length;
-        p.ids = timeMajorIds(emb.ids, B, T, goBackwards, rank);
-        p.rows = rt.alloc(U * 4);
-        new Int32Array(rt.memory.buffer, p.rows, U).set(rows);
+      if (projectTable && rows) {
+        // the rows the batch reads: tableU [U, D] (masked per sample under input dropout), TW [U, G] = tableU·W + b,
+        // and the ids as row numbers
+        U = rows.ids.length;
+        p.ids = timeMajorIds(rows.rankOf, B, T, goBackwards);
+        p.rows = putInts(rows.ids);
         p.tableU = rt.alloc(U * D * 4);
         rt.gather(p.tableU, p.table, p.rows, U, D);
+        if (rows.samples) {
+          p.samples = putInts(rows.samples);
+          ex.maskRowsBy(p.tableU, p.inMask, p.samples, U, D);
+        }
         const TW = rt.alloc(U * G * 4);
         temps.push(TW);
         rt.gemm(U, G, D, p.tableU, D, 1, p.W, G, 1, TW, G, { bias: p.bias });
@@ -400,6 +435,7 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
             // dS·Wᵀ for the rows read, added onto their table rows
             const dTU = t(rt.alloc(c.U * D * 4));
             rt.gemm(c.U, D, G, dS, G, 1, p.W, 1, G, dTU, D, { bias: 0 });
+            if (p.samples) ex.maskRowsBy(dTU, p.inMask, p.samples, c.U, D); // through x = row ⊙ mask
             rt.scatter(dT, p.rows, dTU, c.U, D);
           } else rt.scatter(dT, p.ids, dxs, TB, D);
           if (tableGrad) {

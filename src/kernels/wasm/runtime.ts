@@ -31,6 +31,7 @@ export interface WasmExports {
   equalBytes(a: number, b: number, n: number): number;
   zeroBytes(p: number, n: number): void;
   maskSteps(x: number, mask: number, T: number, B: number, D: number): void;
+  maskRowsBy(x: number, mask: number, idx: number, N: number, D: number): void;
   activationForward(code: number, x: number, y: number, n: number): void;
   activationBackward(code: number, y: number, dy: number, dx: number, n: number): void;
   adam(p: number, g: number, m: number, v: number, n: number, alpha: number, b1: number, b2: number, eps: number, decay: number): void;
