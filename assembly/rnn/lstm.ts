@@ -5,8 +5,8 @@
 import { ld, st } from '../simd';
 import { SIGMOID, TANH, gateV, dactV } from '../activations';
 import { gemm } from '../gemm';
-import { gemmP, gemmPBias } from '../gemm-packed';
-import { RING_C, RING_OUT, RING_Z, acc, addMasked, gatherStep, recurrentInput, slotPtr, stepPtr } from './common';
+import { gemmP } from '../gemm-packed';
+import { RING_C, RING_OUT, RING_Z, acc, gatherStep, recurrentInput, slotPtr, stateGradient, stepPtr } from './common';
 
 // One vector of the element loops: n = 4 (a literal, so the partial-load branches
 // fold away) in the full-vector loops, n = H − j in the tail.
@@ -126,14 +126,7 @@ import { RING_C, RING_OUT, RING_Z, acc, addMasked, gatherStep, recurrentInput, s
       for (let j = H & ~3; j < H; j += 4) lstmBackwardVec(H - j, j, row, H4, act, ract, pz, cps, acs, dos, dhN, dcN, db);
     }
     if (dU != 0) gemm(H, G, Bs, stepPtr(HM, s, SB, H), 1, H, zs, G, dU, G);
-    // dh_{s−1} = dZ_s·Uᵀ, written straight into dhN (the GEMM's zero initialisation) unless a recurrent-dropout mask applies
-    if (mask == 0) gemmPBias(Bs, H, G, zs, G, 1, Ut, G, dhN, H, 0);
-    else {
-      memory.fill(dhP, 0, <usize>(Bs * H) << 2);
-      gemmP(Bs, H, G, zs, G, 1, Ut, G, dhP, H);
-      memory.fill(dhN, 0, <usize>(Bs * H) << 2);
-      addMasked(Bs * H, dhN, dhP, mask);
-    }
+    stateGradient(Bs, H, G, zs, G, Ut, dhN, dhP, mask); // dh_{s−1} = dZ_s·Uᵀ (⊙ mask)
   }
 }
 

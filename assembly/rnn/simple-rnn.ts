@@ -5,8 +5,8 @@
 import { ld, st } from '../simd';
 import { TANH, gateV, dactV } from '../activations';
 import { gemm } from '../gemm';
-import { gemmP, gemmPBias } from '../gemm-packed';
-import { RING_OUT, RING_Z, acc, addMasked, gatherStep, recurrentInput, slotPtr, stepPtr } from './common';
+import { gemmP } from '../gemm-packed';
+import { RING_OUT, RING_Z, acc, gatherStep, recurrentInput, slotPtr, stateGradient, stepPtr } from './common';
 
 // One vector of the element loops: n = 4 (a literal, so the partial-load branches
 // fold away) in the full-vector loops, n = H − j in the tail.
@@ -63,14 +63,7 @@ import { RING_OUT, RING_Z, acc, addMasked, gatherStep, recurrentInput, slotPtr, 
       for (let j = H & ~3; j < H; j += 4) simpleRnnBackwardVec(H - j, j, row, s, SB, H, act, as, os, dOut, dhN, db);
     }
     if (dU != 0) gemm(H, H, Bs, stepPtr(HM, s, SB, H), 1, H, as, H, dU, H);
-    // dh_{s−1} = da_s·Uᵀ, written straight into dhN (the GEMM's zero initialisation) unless a recurrent-dropout mask applies
-    if (mask == 0) gemmPBias(Bs, H, H, as, H, 1, Ut, H, dhN, H, 0);
-    else {
-      memory.fill(dhP, 0, <usize>(Bs * H) << 2);
-      gemmP(Bs, H, H, as, H, 1, Ut, H, dhP, H);
-      memory.fill(dhN, 0, <usize>(Bs * H) << 2);
-      addMasked(Bs * H, dhN, dhP, mask);
-    }
+    stateGradient(Bs, H, H, as, H, Ut, dhN, dhP, mask); // dh_{s−1} = da_s·Uᵀ (⊙ mask)
   }
 }
 
