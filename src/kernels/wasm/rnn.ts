@@ -393,7 +393,7 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
       const dU = t(rt.zeros(H * G));
       const db = c.hasBias ? dbs[0] : 0;
       for (let k = 1; k < dbs.length; k++) ex.addInto(db, dbs[k], c.biasLen);
-      let dS = 0; // projected table: dS [U, G], row u = Σ of dP over the steps that read the u-th distinct token
+      let dS = 0; // projected table: dS [U, G], row u = Σ of dP over the positions that read table row u
       if (c.projected) {
         dS = t(rt.zeros(c.U * G));
         rt.scatter(dS, p.ids, p.P, TB, G);
