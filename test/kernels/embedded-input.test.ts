@@ -159,6 +159,13 @@ describe('RnnForwardArgs.embeddedInput', () => {
       const e = s.embedded.embeddedInput!;
       assert.throws(() => fwd(k, 'lstm', { ...s.embedded, embeddedInput: { ...e, ids: e.ids.subarray(1) } }), /needs 18 int32 ids/);
       assert.throws(() => fwd(k, 'lstm', { ...s.embedded, embeddedInput: { ...e, V: e.V + 1 } }), /table has length 55, expected V·E = 12·5/);
+      // ids must pick table rows: V = 11 here (an Embedding layer checks its input too; this guards direct kernel calls)
+      for (const [pos, bad] of [[7, 11], [0, -1]]) {
+        const ids = e.ids.slice();
+        ids[pos] = bad;
+        const where = `batch row ${Math.floor(pos / 6)}, step ${pos % 6}`;
+        assert.throws(() => fwd(k, 'lstm', { ...s.embedded, embeddedInput: { ...e, ids } }), new RegExp(`embeddedInput id ${bad} \\(${where}\\) is outside \\[0, 11\\)`));
+      }
     });
   }
 });

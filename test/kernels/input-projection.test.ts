@@ -95,5 +95,14 @@ describe('RnnForwardArgs.inputProjection', () => {
       const { projected } = setup(cases[2], 1);
       assert.throws(() => fwd(k, 'lstm', { ...projected, training: true }), /inference only/);
     });
+    test(`${name}: inputProjection ids outside the table's rows throw, naming the id and its place`, () => {
+      const c = cases[2];
+      const { projected } = setup(c, 1);
+      const p = projected.inputProjection!;
+      const rows = p.table.length / (4 * c.H);
+      const ids = p.ids.slice();
+      ids[ids.length - 1] = rows;
+      assert.throws(() => fwd(k, 'lstm', { ...projected, inputProjection: { ...p, ids } }), new RegExp(`inputProjection id ${rows} \\(batch row ${c.B - 1}, step ${c.T - 1}\\) is outside \\[0, ${rows}\\)`));
+    });
   }
 });

@@ -8,6 +8,7 @@
  */
 import type { KernelCache, RnnBackwardArgs, RnnBackwardResult, RnnForwardArgs, RnnForwardResult } from '../kernels.js';
 import { embeddingBackward, embeddingForward } from './embedding.js';
+import { checkIdsInRange } from './sequence.js';
 
 interface InputCache extends KernelCache {
   inner: KernelCache;
@@ -31,6 +32,7 @@ export function checkRnnInput(name: string, args: RnnForwardArgs): void {
   if (args.inputProjection) throw new Error(`${name}: give either embeddedInput or inputProjection, not both`);
   if (!(e.ids instanceof Int32Array) || e.ids.length !== args.B * args.T) throw new Error(`${name}: embeddedInput needs ${args.B * args.T} int32 ids (B·T), got ${e.ids.length}`);
   if (!Number.isInteger(e.V) || e.V <= 0 || e.table.length !== e.V * args.D) throw new Error(`${name}: embeddedInput table has length ${e.table.length}, expected V·E = ${e.V}·${args.D}`);
+  checkIdsInRange(name, 'embeddedInput', e.ids, e.V, args.T);
 }
 
 /** Checks RnnBackwardArgs.tableGrad's length against the forward's table (shared with the wasm glue). */

@@ -72,10 +72,22 @@ export function inputStep(args: RnnForwardArgs, s: number, width: number, bias: 
 }
 
 /** Throws when inputProjection is given with training (it has no gradient path to x and kernel). */
+/**
+ * Token ids [B, T] must pick rows of a table of `rows` rows: the kernels index memory with them (the layers check
+ * their inputs too; this guards direct kernel callers against silent garbage).
+ */
+export function checkIdsInRange(name: string, what: string, ids: Int32Array, rows: number, T: number): void {
+  for (let i = 0; i < ids.length; i++) {
+    const v = ids[i];
+    if (v < 0 || v >= rows) throw new Error(`${name}: ${what} id ${v} (batch row ${Math.floor(i / T)}, step ${i % T}) is outside [0, ${rows})`);
+  }
+}
+
 export function checkInputProjection(name: string, args: RnnForwardArgs, width: number): void {
   if (!args.inputProjection) return;
   if (args.training) throw new Error(`${name}: inputProjection is for inference only (training must be false)`);
   const { table, ids } = args.inputProjection;
   if (ids.length !== args.B * args.T) throw new Error(`${name}: inputProjection has ${ids.length} ids, expected B·T = ${args.B * args.T}`);
   if (table.length % width !== 0) throw new Error(`${name}: inputProjection table has length ${table.length}, not a multiple of G·H = ${width}`);
+  checkIdsInRange(name, 'inputProjection', ids, table.length / width, args.T);
 }
