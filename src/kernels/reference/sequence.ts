@@ -71,7 +71,6 @@ export function inputStep(args: RnnForwardArgs, s: number, width: number, bias: 
   return out;
 }
 
-/** Throws when inputProjection is given with training (it has no gradient path to x and kernel). */
 /**
  * Token ids [B, T] must pick rows of a table of `rows` rows: the kernels index memory with them (the layers check
  * their inputs too; this guards direct kernel callers against silent garbage).
@@ -83,6 +82,7 @@ export function checkIdsInRange(name: string, what: string, ids: Int32Array, row
   }
 }
 
+/** Throws when inputProjection is given with training (it has no gradient path to x and kernel), or has the wrong shape or ids. */
 export function checkInputProjection(name: string, args: RnnForwardArgs, width: number): void {
   if (!args.inputProjection) return;
   if (args.training) throw new Error(`${name}: inputProjection is for inference only (training must be false)`);

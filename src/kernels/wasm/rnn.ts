@@ -164,13 +164,6 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     return { ids: rows.slice(0, U), samples: samples.slice(0, U), rankOf };
   }
 
-  /** An Int32Array copied into the arena. */
-  function putInts(a: Int32Array): number {
-    const off = rt.alloc(a.length * 4);
-    new Int32Array(rt.memory.buffer, off, a.length).set(a);
-    return off;
-  }
-
   function rnnForward(kind: RnnKind, args: RnnForwardArgs): RnnForwardResult {
     const { B, T, D, H, goBackwards, training } = args;
     if (B === 0 || T === 0 || H === 0) return emptyForward(kind, args);
@@ -190,7 +183,8 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     // when there are at most 3/4 as many: then the three GEMMs over them (table·W, and in the backward the
     // weight and table gradients) outweigh the scatter of the gate gradients onto the rows.
     const rows = emb ? tableRows(emb.ids, B, T, emb.V, !!args.inputMask) : null;
-    const projectTable = !!rows && rows.ids.length <= 0.75 * TB;
+    const projection = rows && rows.ids.length <= 0.75 * TB ? rows : null;
+    const projectTable = projection !== null;
     const returnSequences = args.returnSequences ?? true;
     // Inference streams where it can (assembly/rnn/common.ts): projection rows gathered step by step
     // from a projected table into one [B, G] slot, and two slots of out / Cs instead of T.
@@ -225,16 +219,16 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     } else if (emb) {
       p.W = rt.input(args.kernel);
       p.table = rt.input(emb.table);
-      if (projectTable && rows) {
+      if (projection) {
         // the rows the batch reads: tableU [U, D] (masked per sample under input dropout), TW [U, G] = tableU·W + b,
         // and the ids as row numbers
-        U = rows.ids.length;
-        p.ids = timeMajorIds(rows.rankOf, B, T, goBackwards);
-        p.rows = putInts(rows.ids);
+        U = projection.ids.length;
+        p.ids = timeMajorIds(projection.rankOf, B, T, goBackwards);
+        p.rows = rt.putInts(projection.ids);
         p.tableU = rt.alloc(U * D * 4);
         rt.gather(p.tableU, p.table, p.rows, U, D);
-        if (rows.samples) {
-          p.samples = putInts(rows.samples);
+        if (projection.samples) {
+          p.samples = rt.putInts(projection.samples);
           ex.maskRowsBy(p.tableU, p.inMask, p.samples, U, D);
         }
         const TW = rt.alloc(U * G * 4);

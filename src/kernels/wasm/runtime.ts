@@ -283,6 +283,13 @@ export class WasmRuntime {
     return off;
   }
 
+  /** Copies int32s (token ids, row numbers) into the arena; release the result after use. */
+  putInts(a: Int32Array): number {
+    const off = this.alloc(a.length * 4);
+    new Int32Array(this.memory.buffer, off, a.length).set(a);
+    return off;
+  }
+
   release(off: number): void {
     const size = this.live.get(off);
     if (size === undefined) return;
