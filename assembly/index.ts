@@ -19,7 +19,7 @@
 //   gemm.ts          A packing + scratch, micro-kernels, unpacked-B GEMM
 //   gemm-packed.ts   packB, packed-B GEMM (+ bias init)
 //   layout.ts        fillRows, colSum, transpose, time-major reordering, input-dropout masking (steps, table rows), addInto, equalBytes, zeroBytes
-//   embedding.ts     gather / scatter-add
+//   embedding.ts     gather / scatter-add (in order, or grouped by row for threads)
 //   elementwise.ts   elementwise activation forward / backward
 //   adam.ts          Adam / AdamW update
 //   rnn/common.ts    masking, step pointers, bias-gradient accumulation
@@ -29,7 +29,7 @@ export { heapBase } from './heap';
 export { gemm, setScratch, scratchFloats } from './gemm';
 export { packB, gemmPBias, packedSize, gemmP } from './gemm-packed';
 export { fillRows, colSum, transpose, toTimeMajor, fromTimeMajor, maskSteps, maskRowsBy, addInto, equalBytes, zeroBytes } from './layout';
-export { embeddingGather, embeddingScatter } from './embedding';
+export { embeddingGather, embeddingScatter, groupByRow, scatterGrouped } from './embedding';
 export { activationForward, activationBackward } from './elementwise';
 export { adam } from './adam';
 export { simpleRnnForward, simpleRnnBackward } from './rnn/simple-rnn';

@@ -237,6 +237,42 @@ describe('wasm vs reference: dense, embedding, activations, adam', () => {
       }
     });
   }
+  // Threads group the positions by row and split the rows (runtime.scatter); one thread adds in position order.
+  // Both add each row's contributions in position order, so they must agree bit for bit, in both modes.
+  for (const [V, E, N] of [[5000, 128, 12800], [700, 37, 30000], [3, 9, 120000]]) {
+    test(`scatter-add grouped by row on 2 threads equals the in-order scatter exactly, V=${V} E=${E} N=${N}`, () => {
+      const rng = new Random(V + E);
+      // skewed ids (squared uniform): some rows read often, some never (they must come out zero / unchanged)
+      const ids = Int32Array.from({ length: N }, () => Math.floor(rng.next() ** 2 * V));
+      const dOut = randomArray(rng, N * E, 1);
+      const start = randomArray(rng, V * E, 1);
+      const results = [W1, W2].map((K) => {
+        const rt = K.runtime;
+        const pi = rt.putInts(ids);
+        const po = rt.put(dOut);
+        const added = rt.put(start);
+        rt.scatter(added, pi, po, N, E, V);
+        const set = rt.put(start);
+        rt.scatter(set, pi, po, N, E, V, true);
+        const out = { added: rt.copyOut(added, V * E), set: rt.copyOut(set, V * E) };
+        rt.releaseAll([pi, po, added, set]);
+        return out;
+      });
+      // in-order sums in float32 (Math.fround after every add, as the kernel adds)
+      const want = Float32Array.from(start);
+      const fromZero = new Float32Array(V * E);
+      for (let n = 0; n < N; n++)
+        for (let e = 0; e < E; e++) {
+          const i = ids[n] * E + e;
+          want[i] = Math.fround(want[i] + dOut[n * E + e]);
+          fromZero[i] = Math.fround(fromZero[i] + dOut[n * E + e]);
+        }
+      for (const r of results) {
+        assert.deepEqual(r.added, want);
+        assert.deepEqual(r.set, fromZero);
+      }
+    });
+  }
   const acts: ActivationName[] = ['linear', 'sigmoid', 'hardSigmoid', 'tanh', 'relu', 'softplus', 'elu', 'selu', 'exponential', 'softmax'];
   for (const n of [5, 4100]) {
     for (const a of acts) {

@@ -16,11 +16,11 @@ export function embeddingForward(rt: WasmRuntime, ids: Int32Array, table: Float3
 }
 
 export function embeddingBackward(rt: WasmRuntime, ids: Int32Array, dOut: Float32Array, N: number, E: number, V: number): Float32Array {
-  const pd = rt.zeros(V * E);
+  const pd = rt.alloc(V * E * 4);
   const pi = rt.alloc(N * 4);
   new Int32Array(rt.memory.buffer, pi, N).set(ids);
   const po = rt.put(dOut);
-  rt.scatter(pd, pi, po, N, E);
+  rt.scatter(pd, pi, po, N, E, V, true);
   const dTable = rt.copyOut(pd, V * E);
   rt.releaseAll([pd, pi, po]);
   return dTable;

@@ -389,8 +389,8 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
       for (let k = 1; k < dbs.length; k++) ex.addInto(db, dbs[k], c.biasLen);
       let dS = 0; // projected table: dS [U, G], row u = Σ of dP over the positions that read table row u
       if (c.projected) {
-        dS = t(rt.zeros(c.U * G));
-        rt.scatter(dS, p.ids, p.P, TB, G);
+        dS = t(rt.alloc(c.U * G * 4));
+        rt.scatter(dS, p.ids, p.P, TB, G, c.U, true);
       }
       // dW = xᵀ·dP, or tableᵀ·dS (A(d, row) read column-strided from the row-major x / table);
       // dRecurrentKernel from the step-wise partials, else HMᵀ·dP (GRU: by blocks) over all T·B rows
@@ -430,8 +430,8 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
             const dTU = t(rt.alloc(c.U * D * 4));
             rt.gemm(c.U, D, G, dS, G, 1, p.W, 1, G, dTU, D, { bias: 0 });
             if (p.samples) ex.maskRowsBy(dTU, p.inMask, p.samples, c.U, D); // through x = row ⊙ mask
-            rt.scatter(dT, p.rows, dTU, c.U, D);
-          } else rt.scatter(dT, p.ids, dxs, TB, D);
+            rt.scatter(dT, p.rows, dTU, c.U, D, c.V);
+          } else rt.scatter(dT, p.ids, dxs, TB, D, c.V);
           if (tableGrad) {
             if (rt.residentOffset(tableGrad) < 0) tableGrad.set(rt.f32(dT, c.V * D));
           } else dTable = rt.copyOut(dT, c.V * D);
