@@ -19,6 +19,7 @@
 //   gemm.ts          A packing + scratch, micro-kernels, unpacked-B GEMM
 //   gemm-packed.ts   packB, packed-B GEMM (+ bias init)
 //   layout.ts        fillRows, colSum, transpose, time-major reordering, input-dropout masking (steps, table rows), addInto, equalBytes, zeroBytes
+//   table-rows.ts    time-major ids, the distinct table rows a batch reads
 //   embedding.ts     gather / scatter-add (in order, or grouped by row for threads)
 //   elementwise.ts   elementwise activation forward / backward
 //   adam.ts          Adam / AdamW update
@@ -29,6 +30,7 @@ export { heapBase } from './heap';
 export { gemm, setScratch, scratchFloats } from './gemm';
 export { packB, gemmPBias, packedSize, gemmP } from './gemm-packed';
 export { fillRows, colSum, transpose, toTimeMajor, fromTimeMajor, maskSteps, maskRowsBy, addInto, equalBytes, zeroBytes } from './layout';
+export { idsTimeMajor, distinctIds, distinctSampleIds } from './table-rows';
 export { embeddingGather, embeddingScatter, groupByRow, scatterGrouped } from './embedding';
 export { activationForward, activationBackward } from './elementwise';
 export { adam } from './adam';

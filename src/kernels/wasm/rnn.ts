@@ -113,55 +113,39 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     return resident.off;
   }
 
-  /** ids [B, T] → time-major processing order [T·B] in the arena: row (s, b) is ids[b, t(s)]. */
-  function timeMajorIds(ids: Int32Array, B: number, T: number, goBackwards: boolean): number {
+  /** ids [B, T] (arena) → a new arena buffer of the time-major processing order [T·B]: row (s, b) is ids[b, t(s)]. */
+  function timeMajor(ids: number, B: number, T: number, goBackwards: boolean): number {
     const off = rt.alloc(B * T * 4);
-    const tm = new Int32Array(rt.memory.buffer, off, B * T);
-    for (let s = 0; s < T; s++) {
-      const t = goBackwards ? T - 1 - s : s;
-      for (let b = 0; b < B; b++) tm[s * B + b] = ids[b * T + t];
-    }
+    ex.idsTimeMajor(off, ids, B, T, goBackwards ? 1 : 0);
     return off;
   }
 
   /**
-   * The rows of a projected table for a batch of ids [B, T], and each position's row (rankOf [B·T]).
-   * Without an input mask: the distinct ids, in ascending order, so every sum over table rows keeps the
-   * order of a full-table computation. With one (input dropout: a mask per sample, the same at every
-   * step), rows are (sample, id) pairs, each to be masked with its sample's mask (`samples`).
+   * The rows of a projected table for a batch of ids [B, T] (arena): U rows (their ids in `rows` [U]) and each
+   * position's row number (`rowOf` [B·T], batch-major), all arena buffers. Without an input mask: the distinct
+   * ids, in ascending order, so every sum over table rows keeps the order of a full-table computation. With one
+   * (input dropout: a mask per sample, the same at every step), rows are (sample, id) pairs, each to be masked
+   * with its sample's mask (`samples` [U]).
    * Real text reads far fewer rows than B·T positions or V words: a batch of 32 IMDB reviews padded to
    * 400 reads ~1,460 of 5,000 ids, ~3,700 (sample, id) pairs of 12,800 positions.
    */
-  function tableRows(ids: Int32Array, B: number, T: number, V: number, perSample: boolean): { ids: Int32Array; samples: Int32Array | null; rankOf: Int32Array } {
-    const rankOf = new Int32Array(B * T);
+  function tableRows(ids: number, B: number, T: number, V: number, perSample: boolean): { U: number; rows: number; samples: number; rowOf: number } {
+    const N = B * T;
+    const rows = rt.alloc(Math.min(N, perSample ? N : V) * 4);
+    const rowOf = rt.alloc(N * 4);
+    let samples = 0;
+    let U: number;
     if (!perSample) {
-      const rank = new Int32Array(V).fill(-1);
-      for (let i = 0; i < ids.length; i++) rank[ids[i]] = 0;
-      let U = 0;
-      for (let v = 0; v < V; v++) if (rank[v] === 0) rank[v] = U++;
-      const rows = new Int32Array(U);
-      for (let v = 0; v < V; v++) if (rank[v] >= 0) rows[rank[v]] = v;
-      for (let i = 0; i < ids.length; i++) rankOf[i] = rank[ids[i]];
-      return { ids: rows, samples: null, rankOf };
+      const rank = rt.alloc(V * 4);
+      U = ex.distinctIds(ids, N, V, rank, rows, rowOf);
+      rt.release(rank);
+    } else {
+      samples = rt.alloc(N * 4);
+      const scratch = rt.alloc(2 * V * 4); // seen [V] | slot [V]
+      U = ex.distinctSampleIds(ids, B, T, V, scratch, scratch + V * 4, rows, samples, rowOf);
+      rt.release(scratch);
     }
-    const seenIn = new Int32Array(V); // 1 + the last sample that read the id
-    const slot = new Int32Array(V);
-    const rows = new Int32Array(B * T);
-    const samples = new Int32Array(B * T);
-    let U = 0;
-    for (let b = 0; b < B; b++) {
-      for (let t = 0; t < T; t++) {
-        const id = ids[b * T + t];
-        if (seenIn[id] !== b + 1) {
-          seenIn[id] = b + 1;
-          slot[id] = U;
-          rows[U] = id;
-          samples[U++] = b;
-        }
-        rankOf[b * T + t] = slot[id];
-      }
-    }
-    return { ids: rows.slice(0, U), samples: samples.slice(0, U), rankOf };
+    return { U, rows, samples, rowOf };
   }
 
   function rnnForward(kind: RnnKind, args: RnnForwardArgs): RnnForwardResult {
@@ -179,11 +163,20 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     checkInputProjection(`wasm ${kind}`, args, G);
     const emb = args.embeddedInput ?? null;
     checkRnnInput(`wasm ${kind}`, args);
+    // Every sequence buffer is time-major [T, B, F] in processing order.
+    const p: Record<string, number> = {};
+    const temps: number[] = [];
     // Project the rows of the embedding table the batch reads (tableRows) instead of every step's x (B·T rows)
     // when there are at most 3/4 as many: then the three GEMMs over them (table·W, and in the backward the
     // weight and table gradients) outweigh the scatter of the gate gradients onto the rows.
-    const rows = emb ? tableRows(emb.ids, B, T, emb.V, !!args.inputMask) : null;
-    const projection = rows && rows.ids.length <= 0.75 * TB ? rows : null;
+    const embIds = emb ? rt.putInts(emb.ids) : 0; // [B, T]
+    if (embIds) temps.push(embIds);
+    let projection = emb ? tableRows(embIds, B, T, emb.V, !!args.inputMask) : null;
+    if (projection && projection.U > 0.75 * TB) {
+      rt.releaseAll([projection.rows, projection.samples, projection.rowOf]);
+      projection = null;
+    }
+    if (projection) temps.push(projection.rowOf);
     const projectTable = projection !== null;
     const returnSequences = args.returnSequences ?? true;
     // Inference streams where it can (assembly/rnn/common.ts): projection rows gathered step by step
@@ -191,9 +184,6 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     const streamZ = !training && (!!proj || projectTable);
     const ring = (streamZ ? RING_Z : 0) | (!training && !returnSequences ? RING_OUT : 0) | (!training && kind === 'lstm' ? RING_C : 0);
     const outSteps = ring & RING_OUT ? 2 : T;
-    // Every sequence buffer is time-major [T, B, F] in processing order.
-    const p: Record<string, number> = {};
-    const temps: number[] = [];
     // weights are read in place when they live in wasm memory (a model's parameters); releasing
     // such an offset later is a no-op (runtime.input)
     p.U = rt.input(args.recurrentKernel);
@@ -213,8 +203,9 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     let tblIds = 0;
     if (proj) {
       tbl = proj.frozen ? residentTable(proj.table) : rt.put(proj.table);
-      tblIds = timeMajorIds(proj.ids, B, T, goBackwards);
-      temps.push(tblIds);
+      const idsBT = rt.putInts(proj.ids);
+      tblIds = timeMajor(idsBT, B, T, goBackwards);
+      temps.push(idsBT, tblIds);
       if (!proj.frozen) temps.push(tbl);
     } else if (emb) {
       p.W = rt.input(args.kernel);
@@ -222,13 +213,13 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
       if (projection) {
         // the rows the batch reads: tableU [U, D] (masked per sample under input dropout), TW [U, G] = tableU·W + b,
         // and the ids as row numbers
-        U = projection.ids.length;
-        p.ids = timeMajorIds(projection.rankOf, B, T, goBackwards);
-        p.rows = rt.putInts(projection.ids);
+        U = projection.U;
+        p.ids = timeMajor(projection.rowOf, B, T, goBackwards);
+        p.rows = projection.rows;
         p.tableU = rt.alloc(U * D * 4);
         rt.gather(p.tableU, p.table, p.rows, U, D);
         if (projection.samples) {
-          p.samples = rt.putInts(projection.samples);
+          p.samples = projection.samples;
           ex.maskRowsBy(p.tableU, p.inMask, p.samples, U, D);
         }
         const TW = rt.alloc(U * G * 4);
@@ -237,7 +228,7 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
         tbl = TW; // the kernels gather each step's rows themselves
         tblIds = p.ids;
       } else {
-        p.ids = timeMajorIds(emb.ids, B, T, goBackwards);
+        p.ids = timeMajor(embIds, B, T, goBackwards);
         p.xs = rt.alloc(TB * D * 4);
         rt.gather(p.xs, p.table, p.ids, TB, D);
         if (p.inMask) ex.maskSteps(p.xs, p.inMask, T, B, D);

@@ -20,6 +20,9 @@ export interface WasmExports {
   setScratch(p: number): void;
   embeddingGather(out: number, table: number, ids: number, N: number, E: number): void;
   embeddingScatter(dTable: number, ids: number, dOut: number, N: number, E: number): void;
+  idsTimeMajor(dst: number, ids: number, B: number, T: number, reverse: number): void;
+  distinctIds(ids: number, N: number, V: number, rank: number, rows: number, rowOf: number): number;
+  distinctSampleIds(ids: number, B: number, T: number, V: number, seen: number, slot: number, rows: number, samples: number, rowOf: number): number;
   groupByRow(ids: number, N: number, R: number, start: number, order: number): void;
   scatterGrouped(dTable: number, dOut: number, start: number, order: number, r0: number, r1: number, E: number, overwrite: number): void;
   scratchFloats(): number;
