@@ -202,9 +202,9 @@ export interface Kernels {
   denseForward(args: DenseForwardArgs): Float32Array;
   denseBackward(args: DenseBackwardArgs): DenseBackwardResult;
 
-  /** out[N,E] = table[ids[n], :]. Ids must already be range-checked. */
+  /** out[N,E] = table[ids[n], :]. Throws naming the first id outside the table's rows, or a length that does not fit. */
   embeddingForward(ids: Int32Array, table: Float32Array, N: number, E: number): Float32Array;
-  /** dTable[V,E] with dTable[ids[n]] += dOut[n] (scatter-add). */
+  /** dTable[V,E] with dTable[ids[n]] += dOut[n] (scatter-add). Throws like embeddingForward. */
   embeddingBackward(ids: Int32Array, dOut: Float32Array, N: number, E: number, V: number): Float32Array;
 
   /** Elementwise (softmax: over the last axis of size `lastDim`). Returns a new buffer. */

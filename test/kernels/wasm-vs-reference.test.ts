@@ -237,6 +237,17 @@ describe('wasm vs reference: dense, embedding, activations, adam', () => {
       }
     });
   }
+  test('embedding kernels reject ids outside the table and lengths that do not fit, on both backends', () => {
+    const table = new Float32Array(10 * 3); // V = 10, E = 3
+    for (const K of [R, W1, W2]) {
+      assert.throws(() => K.embeddingForward(Int32Array.of(0, 10), table, 2, 3), /id 10 at position 1 is outside the table's rows \[0, 10\)/);
+      assert.throws(() => K.embeddingForward(Int32Array.of(-1), table, 1, 3), /id -1 at position 0/);
+      assert.throws(() => K.embeddingForward(Int32Array.of(0, 1, 2), table, 2, 3), /3 ids given, expected N = 2/);
+      assert.throws(() => K.embeddingForward(Int32Array.of(0), new Float32Array(31), 1, 3), /table has length 31, expected 30/);
+      assert.throws(() => K.embeddingBackward(Int32Array.of(4, 12), new Float32Array(6), 2, 3, 10), /id 12 at position 1/);
+      assert.throws(() => K.embeddingBackward(Int32Array.of(4), new Float32Array(6), 1, 3, 10), /dOut has length 6, expected 3/);
+    }
+  });
   // Threads group the positions by row and split the rows (runtime.scatter); one thread adds in position order.
   // Both add each row's contributions in position order, so they must agree bit for bit, in both modes.
   for (const [V, E, N] of [[5000, 128, 12800], [700, 37, 30000], [3, 9, 120000]]) {

@@ -2,12 +2,14 @@
  * Embedding glue on the wasm backend: row gather and scatter-add of the gradient.
  * Dimensions: N ids, E embedding width, V vocabulary; table / dTable [V, E], ids [N], out / dOut [N, E].
  */
+import { checkEmbeddingArgs } from '../reference/embedding.js';
 import type { WasmRuntime } from './runtime.js';
 
 export function embeddingForward(rt: WasmRuntime, ids: Int32Array, table: Float32Array, N: number, E: number): Float32Array {
+  const V = Math.floor(table.length / E);
+  checkEmbeddingArgs('wasm embeddingForward', ids, N, E, V, 'table', table.length, V * E);
   const pt = rt.input(table); // in place when resident (see runtime.input)
-  const pi = rt.alloc(N * 4);
-  new Int32Array(rt.memory.buffer, pi, N).set(ids);
+  const pi = rt.putInts(ids);
   const po = rt.alloc(N * E * 4);
   rt.gather(po, pt, pi, N, E);
   const out = rt.copyOut(po, N * E);
@@ -16,9 +18,9 @@ export function embeddingForward(rt: WasmRuntime, ids: Int32Array, table: Float3
 }
 
 export function embeddingBackward(rt: WasmRuntime, ids: Int32Array, dOut: Float32Array, N: number, E: number, V: number): Float32Array {
+  checkEmbeddingArgs('wasm embeddingBackward', ids, N, E, V, 'dOut', dOut.length, N * E);
   const pd = rt.alloc(V * E * 4);
-  const pi = rt.alloc(N * 4);
-  new Int32Array(rt.memory.buffer, pi, N).set(ids);
+  const pi = rt.putInts(ids);
   const po = rt.put(dOut);
   rt.scatter(pd, pi, po, N, E, V, true);
   const dTable = rt.copyOut(pd, V * E);
