@@ -243,9 +243,12 @@ describe('wasm vs reference: dense, embedding, activations, adam', () => {
       assert.throws(() => K.embeddingForward(Int32Array.of(0, 10), table, 2, 3), /id 10 at position 1 is outside the table's rows \[0, 10\)/);
       assert.throws(() => K.embeddingForward(Int32Array.of(-1), table, 1, 3), /id -1 at position 0/);
       assert.throws(() => K.embeddingForward(Int32Array.of(0, 1, 2), table, 2, 3), /3 ids given, expected N = 2/);
-      assert.throws(() => K.embeddingForward(Int32Array.of(0), new Float32Array(31), 1, 3), /table has length 31, expected 30/);
+      assert.throws(() => K.embeddingForward(Int32Array.of(0), new Float32Array(31), 1, 3), /table has length 31, not a multiple of E = 3/);
       assert.throws(() => K.embeddingBackward(Int32Array.of(4, 12), new Float32Array(6), 2, 3, 10), /id 12 at position 1/);
       assert.throws(() => K.embeddingBackward(Int32Array.of(4), new Float32Array(6), 1, 3, 10), /dOut has length 6, expected 3/);
+      // edge sizes that stay valid: no ids over an empty table, and zero-width rows
+      assert.equal(K.embeddingForward(new Int32Array(0), new Float32Array(0), 0, 3).length, 0);
+      assert.equal(K.embeddingForward(Int32Array.of(5, 0), new Float32Array(0), 2, 0).length, 0);
     }
   });
   // Threads group the positions by row and split the rows (runtime.scatter); one thread adds in position order.
@@ -402,5 +405,32 @@ describe('wasm arena', () => {
     W1.gruBackward({ cache: f.cache!, dOutput: null, dhLast: f.hLast });
     assert.throws(() => W1.gruBackward({ cache: f.cache!, dOutput: null, dhLast: f.hLast }), /already consumed/);
     assert.throws(() => W1.lstmBackward({ cache: W1.gruForward(args).cache!, dOutput: null, dhLast: null }), /cache/);
+  });
+  // token ids through an embedding table (the projected route: 4·50 positions read at most 20 of 1000 rows)
+  const embeddedArgs = (): RnnForwardArgs => {
+    const rng = new Random(11);
+    const [B, T, D, H, V] = [4, 50, 8, 6, 1000];
+    return {
+      ...makeArgs({ kind: 'lstm', B, T, D, H }, 5),
+      x: new Float32Array(0),
+      embeddedInput: { table: randomArray(rng, V * D, 1), ids: Int32Array.from({ length: B * T }, () => Math.floor(rng.next() * 20)), V },
+    };
+  };
+  test('a forward that throws midway releases what it had allocated', () => {
+    const bad = { ...embeddedArgs(), recurrentKernel: null as unknown as Float32Array }; // an untyped caller's mistake
+    for (const K of [W1, W2]) {
+      const before = K.runtime.stats().liveBytes;
+      for (let i = 0; i < 3; i++) assert.throws(() => K.lstmForward(bad));
+      assert.equal(K.runtime.stats().liveBytes, before);
+    }
+  });
+  test('a backward with a wrong tableGrad throws before touching the cache, which stays usable', () => {
+    const args = embeddedArgs();
+    const V = args.embeddedInput!.V;
+    const f = W1.lstmForward(args);
+    assert.throws(() => W1.lstmBackward({ cache: f.cache!, dOutput: null, dhLast: f.hLast, tableGrad: new Float32Array(5) }), /tableGrad has length 5/);
+    const tableGrad = new Float32Array(V * args.D);
+    W1.lstmBackward({ cache: f.cache!, dOutput: null, dhLast: f.hLast, tableGrad });
+    assert.ok(tableGrad.some((v) => v !== 0));
   });
 });

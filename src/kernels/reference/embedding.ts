@@ -6,7 +6,7 @@
  * a write outside the table).
  */
 export function checkEmbeddingArgs(name: string, ids: Int32Array, N: number, E: number, V: number, what: string, length: number, want: number): void {
-  if (!(Number.isInteger(N) && N >= 0 && Number.isInteger(E) && E > 0 && Number.isInteger(V) && V > 0)) throw new Error(`${name}: N, E and V must be integers (N ≥ 0, E, V > 0), got N=${N} E=${E} V=${V}`);
+  if (!(Number.isInteger(N) && N >= 0 && Number.isInteger(E) && E >= 0 && Number.isInteger(V) && V >= 0)) throw new Error(`${name}: N, E and V must be integers ≥ 0, got N=${N} E=${E} V=${V}`);
   if (ids.length !== N) throw new Error(`${name}: ${ids.length} ids given, expected N = ${N}`);
   if (length !== want) throw new Error(`${name}: ${what} has length ${length}, expected ${want}`);
   for (let n = 0; n < N; n++) {
@@ -15,9 +15,19 @@ export function checkEmbeddingArgs(name: string, ids: Int32Array, N: number, E: 
   }
 }
 
+/** The rows V of a [V, E] table given flat; E = 0 (rows of nothing) allows any id ≥ 0. */
+export function tableRowCount(name: string, table: Float32Array, E: number): number {
+  if (E === 0) {
+    if (table.length !== 0) throw new Error(`${name}: table has length ${table.length}, expected 0 for E = 0`);
+    return 2 ** 31 - 1;
+  }
+  if (!(Number.isInteger(E) && E > 0) || table.length % E !== 0) throw new Error(`${name}: table has length ${table.length}, not a multiple of E = ${E}`);
+  return table.length / E;
+}
+
 /** out[N,E] = table[ids[n], :] */
 export function embeddingForward(ids: Int32Array, table: Float32Array, N: number, E: number): Float32Array {
-  checkEmbeddingArgs('embeddingForward', ids, N, E, Math.floor(table.length / E), 'table', table.length, Math.floor(table.length / E) * E);
+  checkEmbeddingArgs('embeddingForward', ids, N, E, tableRowCount('embeddingForward', table, E), 'table', table.length, table.length);
   const out = new Float32Array(N * E);
   for (let n = 0; n < N; n++) out.set(table.subarray(ids[n] * E, ids[n] * E + E), n * E);
   return out;

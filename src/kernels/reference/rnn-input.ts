@@ -66,13 +66,13 @@ export function withRnnInput(
   const bwd = (args: RnnBackwardArgs): RnnBackwardResult => {
     if (!args.cache || !isInputCache(args.cache)) return backward(args);
     const c = args.cache;
+    if (c.ids && args.tableGrad && !args.frozenTable) checkTableGrad(name, args.tableGrad, c.V, c.D);
     const r = backward({ ...args, cache: c.inner });
     if (c.inputMask) maskSteps(r.dx, c.inputMask, c.B, c.T, c.D);
     if (!c.ids) return r;
     if (args.frozenTable) return { ...r, dx: new Float32Array(0), dTable: null };
     const dTable = embeddingBackward(c.ids, r.dx, c.ids.length, c.D, c.V);
     if (!args.tableGrad) return { ...r, dx: new Float32Array(0), dTable };
-    checkTableGrad(name, args.tableGrad, c.V, c.D);
     for (let i = 0; i < dTable.length; i++) args.tableGrad[i] += dTable[i];
     return { ...r, dx: new Float32Array(0), dTable: null };
   };

@@ -2,12 +2,11 @@
  * Embedding glue on the wasm backend: row gather and scatter-add of the gradient.
  * Dimensions: N ids, E embedding width, V vocabulary; table / dTable [V, E], ids [N], out / dOut [N, E].
  */
-import { checkEmbeddingArgs } from '../reference/embedding.js';
+import { checkEmbeddingArgs, tableRowCount } from '../reference/embedding.js';
 import type { WasmRuntime } from './runtime.js';
 
 export function embeddingForward(rt: WasmRuntime, ids: Int32Array, table: Float32Array, N: number, E: number): Float32Array {
-  const V = Math.floor(table.length / E);
-  checkEmbeddingArgs('wasm embeddingForward', ids, N, E, V, 'table', table.length, V * E);
+  checkEmbeddingArgs('wasm embeddingForward', ids, N, E, tableRowCount('wasm embeddingForward', table, E), 'table', table.length, table.length);
   const pt = rt.input(table); // in place when resident (see runtime.input)
   const pi = rt.putInts(ids);
   const po = rt.alloc(N * E * 4);

@@ -166,154 +166,162 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     // Every sequence buffer is time-major [T, B, F] in processing order.
     const p: Record<string, number> = {};
     const temps: number[] = [];
-    // Project the rows of the embedding table the batch reads (tableRows) instead of every step's x (B·T rows)
-    // when there are at most 3/4 as many: then the three GEMMs over them (table·W, and in the backward the
-    // weight and table gradients) outweigh the scatter of the gate gradients onto the rows.
-    const embIds = emb ? rt.putInts(emb.ids) : 0; // [B, T]
-    if (embIds) temps.push(embIds);
-    let projection = emb ? tableRows(embIds, B, T, emb.V, !!args.inputMask) : null;
-    if (projection && projection.U > 0.75 * TB) {
-      rt.releaseAll([projection.rows, projection.samples, projection.rowOf]);
-      projection = null;
-    }
-    if (projection) temps.push(projection.rowOf);
-    const projectTable = projection !== null;
-    const returnSequences = args.returnSequences ?? true;
-    // Inference streams where it can (assembly/rnn/common.ts): projection rows gathered step by step
-    // from a projected table into one [B, G] slot, and two slots of out / Cs instead of T.
-    const streamZ = !training && (!!proj || projectTable);
-    const ring = (streamZ ? RING_Z : 0) | (!training && !returnSequences ? RING_OUT : 0) | (!training && kind === 'lstm' ? RING_C : 0);
-    const outSteps = ring & RING_OUT ? 2 : T;
-    // weights are read in place when they live in wasm memory (a model's parameters); releasing
-    // such an offset later is a no-op (runtime.input)
-    p.U = rt.input(args.recurrentKernel);
-    p.bias = args.bias ? rt.input(args.bias) : 0;
-    p.h0 = args.h0 ? rt.put(args.h0) : rt.zeros(B * H);
-    p.mask = args.recurrentMask ? rt.put(args.recurrentMask) : 0;
-    p.inMask = args.inputMask ? rt.put(args.inputMask) : 0; // [B, D]
-    p.out = rt.alloc(outSteps * B * H * 4);
-    p.HM = training ? rt.alloc(TB * H * 4) : 0;
-    const tmp = rt.alloc(B * H * 4);
-    temps.push(tmp);
-    // input projection of every step: P = xs·W + b  ([T·B, G]), or rows of a projected table that the
-    // kernels gather step by step (into a single [B, G] slot when streaming)
-    p.P = rt.alloc((streamZ ? B : TB) * G * 4);
-    let U = 0; // a projected embedding table: the number of distinct rows the batch reads
-    let tbl = 0; // a projected table [rows, G] and time-major ids [T, B] the kernels gather from
-    let tblIds = 0;
-    if (proj) {
-      tbl = proj.frozen ? residentTable(proj.table) : rt.put(proj.table);
-      const idsBT = rt.putInts(proj.ids);
-      tblIds = timeMajor(idsBT, B, T, goBackwards);
-      temps.push(idsBT, tblIds);
-      if (!proj.frozen) temps.push(tbl);
-    } else if (emb) {
-      p.W = rt.input(args.kernel);
-      p.table = rt.input(emb.table);
+    // Everything allocated goes into p (kept in the cache when training) or temps: on a throw both are released.
+    try {
+      // Project the rows of the embedding table the batch reads (tableRows) instead of every step's x (B·T rows)
+      // when there are at most 3/4 as many: then the three GEMMs over them (table·W, and in the backward the
+      // weight and table gradients) outweigh the scatter of the gate gradients onto the rows.
+      const embIds = emb ? rt.putInts(emb.ids) : 0; // [B, T]
+      if (embIds) temps.push(embIds);
+      let projection = emb ? tableRows(embIds, B, T, emb.V, !!args.inputMask) : null;
+      if (projection && projection.U > 0.75 * TB) {
+        rt.releaseAll([projection.rows, projection.samples, projection.rowOf]);
+        projection = null;
+      }
       if (projection) {
-        // the rows the batch reads: tableU [U, D] (masked per sample under input dropout), TW [U, G] = tableU·W + b,
-        // and the ids as row numbers
-        U = projection.U;
-        p.ids = timeMajor(projection.rowOf, B, T, goBackwards);
+        temps.push(projection.rowOf);
         p.rows = projection.rows;
-        p.tableU = rt.alloc(U * D * 4);
-        rt.gather(p.tableU, p.table, p.rows, U, D);
-        if (projection.samples) {
-          p.samples = projection.samples;
-          ex.maskRowsBy(p.tableU, p.inMask, p.samples, U, D);
+        p.samples = projection.samples;
+      }
+      const projectTable = projection !== null;
+      const returnSequences = args.returnSequences ?? true;
+      // Inference streams where it can (assembly/rnn/common.ts): projection rows gathered step by step
+      // from a projected table into one [B, G] slot, and two slots of out / Cs instead of T.
+      const streamZ = !training && (!!proj || projectTable);
+      const ring = (streamZ ? RING_Z : 0) | (!training && !returnSequences ? RING_OUT : 0) | (!training && kind === 'lstm' ? RING_C : 0);
+      const outSteps = ring & RING_OUT ? 2 : T;
+      // weights are read in place when they live in wasm memory (a model's parameters); releasing
+      // such an offset later is a no-op (runtime.input)
+      p.U = rt.input(args.recurrentKernel);
+      p.bias = args.bias ? rt.input(args.bias) : 0;
+      p.h0 = args.h0 ? rt.put(args.h0) : rt.zeros(B * H);
+      p.mask = args.recurrentMask ? rt.put(args.recurrentMask) : 0;
+      p.inMask = args.inputMask ? rt.put(args.inputMask) : 0; // [B, D]
+      p.out = rt.alloc(outSteps * B * H * 4);
+      p.HM = training ? rt.alloc(TB * H * 4) : 0;
+      const tmp = rt.alloc(B * H * 4);
+      temps.push(tmp);
+      // input projection of every step: P = xs·W + b  ([T·B, G]), or rows of a projected table that the
+      // kernels gather step by step (into a single [B, G] slot when streaming)
+      p.P = rt.alloc((streamZ ? B : TB) * G * 4);
+      let U = 0; // a projected embedding table: the number of distinct rows the batch reads
+      let tbl = 0; // a projected table [rows, G] and time-major ids [T, B] the kernels gather from
+      let tblIds = 0;
+      if (proj) {
+        tbl = proj.frozen ? residentTable(proj.table) : rt.put(proj.table);
+        const idsBT = rt.putInts(proj.ids);
+        tblIds = timeMajor(idsBT, B, T, goBackwards);
+        temps.push(idsBT, tblIds);
+        if (!proj.frozen) temps.push(tbl);
+      } else if (emb) {
+        p.W = rt.input(args.kernel);
+        p.table = rt.input(emb.table);
+        if (projection) {
+          // the rows the batch reads: tableU [U, D] (masked per sample under input dropout), TW [U, G] = tableU·W + b,
+          // and the ids as row numbers
+          U = projection.U;
+          p.ids = timeMajor(projection.rowOf, B, T, goBackwards);
+          p.tableU = rt.alloc(U * D * 4);
+          rt.gather(p.tableU, p.table, p.rows, U, D);
+          if (p.samples) ex.maskRowsBy(p.tableU, p.inMask, p.samples, U, D);
+          const TW = rt.alloc(U * G * 4);
+          temps.push(TW);
+          rt.gemm(U, G, D, p.tableU, D, 1, p.W, G, 1, TW, G, { bias: p.bias });
+          tbl = TW; // the kernels gather each step's rows themselves
+          tblIds = p.ids;
+        } else {
+          p.ids = timeMajor(embIds, B, T, goBackwards);
+          p.xs = rt.alloc(TB * D * 4);
+          rt.gather(p.xs, p.table, p.ids, TB, D);
+          if (p.inMask) ex.maskSteps(p.xs, p.inMask, T, B, D);
+          rt.gemm(TB, G, D, p.xs, D, 1, p.W, G, 1, p.P, G, { bias: p.bias });
         }
-        const TW = rt.alloc(U * G * 4);
-        temps.push(TW);
-        rt.gemm(U, G, D, p.tableU, D, 1, p.W, G, 1, TW, G, { bias: p.bias });
-        tbl = TW; // the kernels gather each step's rows themselves
-        tblIds = p.ids;
       } else {
-        p.ids = timeMajor(embIds, B, T, goBackwards);
+        const raw = rt.put(args.x);
+        temps.push(raw);
         p.xs = rt.alloc(TB * D * 4);
-        rt.gather(p.xs, p.table, p.ids, TB, D);
+        rt.toTimeMajor(p.xs, raw, B, T, D, goBackwards);
         if (p.inMask) ex.maskSteps(p.xs, p.inMask, T, B, D);
+        p.W = rt.input(args.kernel);
         rt.gemm(TB, G, D, p.xs, D, 1, p.W, G, 1, p.P, G, { bias: p.bias });
       }
-    } else {
-      const raw = rt.put(args.x);
-      temps.push(raw);
-      p.xs = rt.alloc(TB * D * 4);
-      rt.toTimeMajor(p.xs, raw, B, T, D, goBackwards);
-      if (p.inMask) ex.maskSteps(p.xs, p.inMask, T, B, D);
-      p.W = rt.input(args.kernel);
-      rt.gemm(TB, G, D, p.xs, D, 1, p.W, G, 1, p.P, G, { bias: p.bias });
-    }
-    // the recurrent kernel, packed once for all steps (GRU without resetAfter: z|r and h columns apart)
-    if (kind === 'gru' && !resetAfter) {
-      temps.push((p.Up = rt.pack(p.U, H, 2 * H, G, 1)));
-      temps.push((p.Uh = rt.pack(p.U + 2 * H * 4, H, H, G, 1)));
-    } else temps.push((p.Up = rt.pack(p.U, H, G, G, 1)));
-    if (kind === 'lstm') {
-      p.c0 = args.c0 ? rt.put(args.c0) : rt.zeros(B * H);
-      p.Cs = rt.alloc((ring & RING_C ? 2 * B : TB) * H * 4);
-      p.AC = training ? rt.alloc(TB * H * 4) : 0;
-    } else if (kind === 'gru') {
-      p.RH = training ? rt.alloc(TB * H * 4) : 0;
-      temps.push((p.RP = rt.alloc(B * G * 4)));
-    }
-    const tasks: Task[] = batchSlices(B).map(([b0, b1]) => {
-      const o = (f: number): number => b0 * f * 4;
-      const Bs = b1 - b0;
-      const mask = p.mask ? p.mask + o(H) : 0;
-      const HM = p.HM ? p.HM + o(H) : 0;
-      const gather = [tbl, tblIds ? tblIds + b0 * 4 : 0, ring];
-      if (kind === 'simpleRNN') {
-        return { fn: 'simpleRnnForward', args: [Bs, B, T, H, p.Up, p.h0 + o(H), mask, act, p.P + o(G), p.out + o(H), HM, tmp + o(H), ...gather] };
-      }
+      // the recurrent kernel, packed once for all steps (GRU without resetAfter: z|r and h columns apart)
+      if (kind === 'gru' && !resetAfter) {
+        temps.push((p.Up = rt.pack(p.U, H, 2 * H, G, 1)));
+        temps.push((p.Uh = rt.pack(p.U + 2 * H * 4, H, H, G, 1)));
+      } else temps.push((p.Up = rt.pack(p.U, H, G, G, 1)));
       if (kind === 'lstm') {
-        return {
-          fn: 'lstmForward',
-          args: [Bs, B, T, H, p.Up, p.h0 + o(H), p.c0 + o(H), mask, act, ract, p.P + o(G), p.Cs + o(H), p.AC ? p.AC + o(H) : 0,
-            p.out + o(H), HM, tmp + o(H), ...gather],
-        };
+        p.c0 = args.c0 ? rt.put(args.c0) : rt.zeros(B * H);
+        p.Cs = rt.alloc((ring & RING_C ? 2 * B : TB) * H * 4);
+        p.AC = training ? rt.alloc(TB * H * 4) : 0;
+      } else if (kind === 'gru') {
+        p.RH = training ? rt.alloc(TB * H * 4) : 0;
+        temps.push((p.RP = rt.alloc(B * G * 4)));
       }
-      const brec = resetAfter && p.bias ? p.bias + G * 4 : 0;
-      return {
-        fn: 'gruForward',
-        args: [Bs, B, T, H, p.Up, p.Uh ?? 0, brec, resetAfter ? 1 : 0, p.h0 + o(H), mask, act, ract, p.P + o(G), p.RH ? p.RH + o(H) : 0,
-          p.RP + o(G), p.out + o(H), HM, tmp + o(H), ...gather],
-      };
-    });
-    rt.run(tasks);
-    p.RP = p.Up = p.Uh = 0;
-    rt.releaseAll(temps);
+      const tasks: Task[] = batchSlices(B).map(([b0, b1]) => {
+        const o = (f: number): number => b0 * f * 4;
+        const Bs = b1 - b0;
+        const mask = p.mask ? p.mask + o(H) : 0;
+        const HM = p.HM ? p.HM + o(H) : 0;
+        const gather = [tbl, tblIds ? tblIds + b0 * 4 : 0, ring];
+        if (kind === 'simpleRNN') {
+          return { fn: 'simpleRnnForward', args: [Bs, B, T, H, p.Up, p.h0 + o(H), mask, act, p.P + o(G), p.out + o(H), HM, tmp + o(H), ...gather] };
+        }
+        if (kind === 'lstm') {
+          return {
+            fn: 'lstmForward',
+            args: [Bs, B, T, H, p.Up, p.h0 + o(H), p.c0 + o(H), mask, act, ract, p.P + o(G), p.Cs + o(H), p.AC ? p.AC + o(H) : 0,
+              p.out + o(H), HM, tmp + o(H), ...gather],
+          };
+        }
+        const brec = resetAfter && p.bias ? p.bias + G * 4 : 0;
+        return {
+          fn: 'gruForward',
+          args: [Bs, B, T, H, p.Up, p.Uh ?? 0, brec, resetAfter ? 1 : 0, p.h0 + o(H), mask, act, ract, p.P + o(G), p.RH ? p.RH + o(H) : 0,
+            p.RP + o(G), p.out + o(H), HM, tmp + o(H), ...gather],
+        };
+      });
+      rt.run(tasks);
+      p.RP = p.Up = p.Uh = 0;
+      rt.releaseAll(temps);
+      temps.length = 0;
 
-    let output: Float32Array = new Float32Array(0);
-    if (returnSequences) {
-      const outBT = rt.alloc(TB * H * 4);
-      rt.fromTimeMajor(outBT, p.out, B, T, H, false);
-      output = rt.copyOut(outBT, TB * H);
-      rt.release(outBT);
-    }
-    const last = (buf: number, ringBit: number): number => buf + (ring & ringBit ? (T - 1) & 1 : T - 1) * B * H * 4;
-    const hLast = rt.copyOut(last(p.out, RING_OUT), B * H);
-    const cLast = kind === 'lstm' ? rt.copyOut(last(p.Cs, RING_C), B * H) : null;
-    if (!training) {
+      let output: Float32Array = new Float32Array(0);
+      if (returnSequences) {
+        const outBT = rt.alloc(TB * H * 4);
+        rt.fromTimeMajor(outBT, p.out, B, T, H, false);
+        output = rt.copyOut(outBT, TB * H);
+        rt.release(outBT);
+      }
+      const last = (buf: number, ringBit: number): number => buf + (ring & ringBit ? (T - 1) & 1 : T - 1) * B * H * 4;
+      const hLast = rt.copyOut(last(p.out, RING_OUT), B * H);
+      const cLast = kind === 'lstm' ? rt.copyOut(last(p.Cs, RING_C), B * H) : null;
+      if (!training) {
+        rt.releaseAll(Object.values(p));
+        return { output, hLast, cLast, cache: null };
+      }
+      const cache: WasmCache = {
+        kind,
+        B, T, D, H, G,
+        goBackwards,
+        act,
+        ract,
+        resetAfter,
+        hasBias: !!args.bias,
+        biasLen,
+        V: emb ? emb.V : 0,
+        projected: projectTable,
+        U,
+        ptr: p,
+        released: false,
+      };
+      registry.register(cache, Object.values(p), cache);
+      return { output, hLast, cLast, cache };
+    } catch (e) {
+      rt.releaseAll(temps);
       rt.releaseAll(Object.values(p));
-      return { output, hLast, cLast, cache: null };
+      throw e;
     }
-    const cache: WasmCache = {
-      kind,
-      B, T, D, H, G,
-      goBackwards,
-      act,
-      ract,
-      resetAfter,
-      hasBias: !!args.bias,
-      biasLen,
-      V: emb ? emb.V : 0,
-      projected: projectTable,
-      U,
-      ptr: p,
-      released: false,
-    };
-    registry.register(cache, Object.values(p), cache);
-    return { output, hLast, cLast, cache };
   }
 
   function rnnBackward(kind: RnnKind, { cache: anyCache, dOutput, dhLast, dcLast, tableGrad, frozenTable }: RnnBackwardArgs): RnnBackwardResult {
@@ -322,6 +330,9 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
     if (!c || c.kind !== kind || !c.ptr) throw new Error(`wasm ${kind}Backward: got a ${anyCache?.kind} cache (not from this backend's ${kind} forward)`);
     if (c.released) throw new Error(`wasm ${kind}Backward: this cache was already consumed by a backward pass (each forward allows one backward)`);
     const { B, T, D, H, G } = c;
+    // checked before any work, so a wrong tableGrad leaves the cache usable for a corrected call
+    const frozen = c.V > 0 && frozenTable === true; // a frozen table: no input or table gradient at all
+    if (tableGrad && c.V && !frozen) checkTableGrad(`wasm ${kind}Backward`, tableGrad, c.V, D);
     const p = c.ptr;
     rt.wake();
     const TB = B * T;
@@ -401,7 +412,6 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
         } else rt.gemm(H, G, TB, p.HM, 1, H, p.P, G, 1, dU, G);
       }
       // the input gradient: dP·Wᵀ per step ([T·B, D], masked like x), or per table row (dS·Wᵀ: the table gradient itself)
-      const frozen = c.V > 0 && frozenTable === true; // a frozen table: no input or table gradient at all
       let dxs = 0;
       if (!c.projected && !frozen) {
         dxs = t(rt.alloc(TB * D * 4));
@@ -414,7 +424,6 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
         if (!frozen) {
           // the table gradient, added into tableGrad when given (no fresh [V, E] buffer to add in JS),
           // in place when tableGrad lives in wasm memory (a model's gradient buffer)
-          if (tableGrad) checkTableGrad(`wasm ${kind}Backward`, tableGrad, c.V, D);
           const dT = t(tableGrad ? rt.input(tableGrad) : rt.zeros(c.V * D));
           if (c.projected) {
             // dS·Wᵀ for the rows read, added onto their table rows

@@ -489,16 +489,19 @@ export class WasmRuntime {
     }
     const start = this.alloc((rows + 1) * 4); // [rows + 1] i32: row r's positions are order[start[r] .. start[r + 1])
     const order = this.alloc(N * 4); // [N] i32
-    this.exports.groupByRow(ids, N, rows, start, order);
-    const starts = new Int32Array(this.memory.buffer, start, rows + 1);
-    const tasks: Task[] = [];
-    for (let i = 1, r0 = 0; i <= this.threads; i++) {
-      const r1 = i === this.threads ? rows : firstAtLeast(starts, Math.round((N * i) / this.threads));
-      if (r1 > r0) tasks.push({ fn: 'scatterGrouped', args: [dTable, dOut, start, order, r0, r1, E, overwrite ? 1 : 0] });
-      r0 = Math.max(r0, r1);
+    try {
+      this.exports.groupByRow(ids, N, rows, start, order);
+      const starts = new Int32Array(this.memory.buffer, start, rows + 1);
+      const tasks: Task[] = [];
+      for (let i = 1, r0 = 0; i <= this.threads; i++) {
+        const r1 = i === this.threads ? rows : firstAtLeast(starts, Math.round((N * i) / this.threads));
+        if (r1 > r0) tasks.push({ fn: 'scatterGrouped', args: [dTable, dOut, start, order, r0, r1, E, overwrite ? 1 : 0] });
+        r0 = Math.max(r0, r1);
+      }
+      this.run(tasks);
+    } finally {
+      this.releaseAll([start, order]);
     }
-    this.run(tasks);
-    this.releaseAll([start, order]);
   }
 
   /** [B,T,F] → [T,B,F] (reversing time when asked), split over batch rows. */
