@@ -6,7 +6,7 @@
 import { ld, st } from '../simd';
 import { K_ONE, SIGMOID, TANH, gateV, dactV, kc } from '../activations';
 import { gemm } from '../gemm';
-import { gemmP } from '../gemm-packed';
+import { gemmP, gemmPBias } from '../gemm-packed';
 import { fillRows } from '../layout';
 import { RING_OUT, RING_Z, acc, addMasked, gatherStep, recurrentInput, slotPtr, stepPtr } from './common';
 
@@ -169,7 +169,6 @@ import { RING_OUT, RING_Z, acc, addMasked, gatherStep, recurrentInput, slotPtr, 
   const db1 = db != 0 && resetAfter ? db + (<usize>(3 * H) << 2) : 0; // recurrent-bias row
   const G = 3 * H;
   const H4 = <usize>H << 2;
-  const BH4 = <usize>(Bs * H) << 2;
   for (let s = T - 1; s >= 0; s--) {
     const xps = stepPtr(XP, s, SB, G);
     const hps = s == 0 ? h0 : stepPtr(out, s - 1, SB, H);
@@ -188,14 +187,12 @@ import { RING_OUT, RING_Z, acc, addMasked, gatherStep, recurrentInput, slotPtr, 
         gemm(H, 2 * H, Bs, hms, 1, H, xps, G, dU, G);
         gemm(H, H, Bs, hms, 1, H, rhs, H, dU + 2 * H4, G);
       }
-      memory.fill(dhP, 0, BH4);
-      gemmP(Bs, H, 2 * H, xps, G, 1, Ut, G, dhP, H);
+      gemmPBias(Bs, H, 2 * H, xps, G, 1, Ut, G, dhP, H, 0); // zero-initialised by the GEMM (no memory.fill call per step)
       gemmP(Bs, H, H, rhs, H, 1, Ut + (<usize>(2 * H) << 5), G, dhP, H);
       addMasked(Bs * H, dhN, dhP, mask);
     } else {
       // dResetHidden = dah · U_hᵀ
-      memory.fill(dRH, 0, BH4);
-      gemmP(Bs, H, H, xps + 2 * H4, G, 1, Ut + (<usize>(2 * H) << 5), G, dRH, H);
+      gemmPBias(Bs, H, H, xps + 2 * H4, G, 1, Ut + (<usize>(2 * H) << 5), G, dRH, H, 0);
       for (let b = 0; b < Bs; b++) {
         const px = xps + (<usize>(b * G) << 2);
         const row = <usize>(b * H) << 2;
