@@ -17,7 +17,7 @@
  *   BENCH_JSON=path             also write all results as JSON
  *   BENCH_TIMEOUT_S=1200        per-child timeout
  *   BENCH_TABLE_OUT=path        also write the headline (median ms) table as Markdown
- *   BENCH_ROUNDS=3              child processes per quick cell (recurrent wasm, PyTorch, TF.js wasm on seed),
+ *   BENCH_ROUNDS=5              child processes per quick cell (recurrent wasm, PyTorch, TF.js wasm on seed),
  *                               one per round over the whole grid; a cell reports the median of their medians
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -35,7 +35,7 @@ const PYTHON = env.BENCH_PYTHON ?? '/usr/bin/python3';
 const TIMEOUT_MS = Number(env.BENCH_TIMEOUT_S ?? (QUICK ? 300 : 1200)) * 1000;
 // The VM's speed drifts by 1.2–1.5x over minutes: one child process per cell measures one minute of it. Cells that take
 // seconds run once per round, the rounds spread over the whole run, so a slow minute moves one of their medians, not the cell.
-const ROUNDS = Math.max(1, Number(env.BENCH_ROUNDS ?? (QUICK ? 1 : 3)));
+const ROUNDS = Math.max(1, Number(env.BENCH_ROUNDS ?? (QUICK ? 1 : 5)));
 
 interface Library {
   id: string;
