@@ -1,14 +1,13 @@
 /** Embedding lookup (gather) and its gradient (scatter-add), and the argument checks both backends share. */
 
 /**
- * ids must hold N token ids, each a row of a [V, E] table, and `data` (the table or dOut) `length` floats:
- * the kernels index memory with the ids, so a bad one is an error naming it, not garbage (or, in wasm memory,
- * a write outside the table).
+ * ids must hold N token ids, each a row of a [V, E] table, and dOut (when given) N·E floats: the kernels index
+ * memory with the ids, so a bad one is an error naming it, not garbage (or, in wasm memory, a write outside the table).
  */
-export function checkEmbeddingArgs(name: string, ids: Int32Array, N: number, E: number, V: number, what: string, length: number, want: number): void {
+export function checkEmbeddingArgs(name: string, ids: Int32Array, N: number, E: number, V: number, dOut?: Float32Array): void {
   if (!(Number.isInteger(N) && N >= 0 && Number.isInteger(E) && E >= 0 && Number.isInteger(V) && V >= 0)) throw new Error(`${name}: N, E and V must be integers ≥ 0, got N=${N} E=${E} V=${V}`);
   if (ids.length !== N) throw new Error(`${name}: ${ids.length} ids given, expected N = ${N}`);
-  if (length !== want) throw new Error(`${name}: ${what} has length ${length}, expected ${want}`);
+  if (dOut && dOut.length !== N * E) throw new Error(`${name}: dOut has length ${dOut.length}, expected ${N * E} (N·E)`);
   for (let n = 0; n < N; n++) {
     const v = ids[n];
     if (v < 0 || v >= V) throw new Error(`${name}: id ${v} at position ${n} is outside the table's rows [0, ${V})`);
@@ -27,7 +26,7 @@ export function tableRowCount(name: string, table: Float32Array, E: number): num
 
 /** out[N,E] = table[ids[n], :] */
 export function embeddingForward(ids: Int32Array, table: Float32Array, N: number, E: number): Float32Array {
-  checkEmbeddingArgs('embeddingForward', ids, N, E, tableRowCount('embeddingForward', table, E), 'table', table.length, table.length);
+  checkEmbeddingArgs('embeddingForward', ids, N, E, tableRowCount('embeddingForward', table, E));
   const out = new Float32Array(N * E);
   for (let n = 0; n < N; n++) out.set(table.subarray(ids[n] * E, ids[n] * E + E), n * E);
   return out;
@@ -35,7 +34,7 @@ export function embeddingForward(ids: Int32Array, table: Float32Array, N: number
 
 /** dTable[V,E]: row ids[n] accumulates dOut[n, :] (repeated ids add up). */
 export function embeddingBackward(ids: Int32Array, dOut: Float32Array, N: number, E: number, V: number): Float32Array {
-  checkEmbeddingArgs('embeddingBackward', ids, N, E, V, 'dOut', dOut.length, N * E);
+  checkEmbeddingArgs('embeddingBackward', ids, N, E, V, dOut);
   const dTable = new Float32Array(V * E);
   for (let n = 0; n < N; n++) {
     const row = ids[n] * E;

@@ -6,7 +6,7 @@ import { checkEmbeddingArgs, tableRowCount } from '../reference/embedding.js';
 import type { WasmRuntime } from './runtime.js';
 
 export function embeddingForward(rt: WasmRuntime, ids: Int32Array, table: Float32Array, N: number, E: number): Float32Array {
-  checkEmbeddingArgs('wasm embeddingForward', ids, N, E, tableRowCount('wasm embeddingForward', table, E), 'table', table.length, table.length);
+  checkEmbeddingArgs('wasm embeddingForward', ids, N, E, tableRowCount('wasm embeddingForward', table, E));
   const pt = rt.input(table); // in place when resident (see runtime.input)
   const pi = rt.putInts(ids);
   const po = rt.alloc(N * E * 4);
@@ -17,7 +17,7 @@ export function embeddingForward(rt: WasmRuntime, ids: Int32Array, table: Float3
 }
 
 export function embeddingBackward(rt: WasmRuntime, ids: Int32Array, dOut: Float32Array, N: number, E: number, V: number): Float32Array {
-  checkEmbeddingArgs('wasm embeddingBackward', ids, N, E, V, 'dOut', dOut.length, N * E);
+  checkEmbeddingArgs('wasm embeddingBackward', ids, N, E, V, dOut);
   const pd = rt.alloc(V * E * 4);
   const pi = rt.putInts(ids);
   const po = rt.put(dOut);
