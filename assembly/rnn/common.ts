@@ -12,7 +12,7 @@
 // Ut as Uᵀ [G·H, H]; GRU !resetAfter passes U's z|r columns as U and its h columns as Uh.
 
 import { copyFloats, ld, st } from '../simd';
-import { gemmP, gemmPBias } from '../gemm-packed';
+import { gemmPBias } from '../gemm-packed';
 
 /**
  * hm[b, :] = hPrev[b, :] ⊙ mask[b, :] for b < B. hPrev row stride hs, hm row stride ms (floats).
@@ -53,7 +53,7 @@ import { gemmP, gemmPBias } from '../gemm-packed';
 /**
  * The state gradient handed to the previous step: dhN = dA·Uᵀ (dA [Bs, K] with rows lda floats apart, Ut = Uᵀ packed
  * over K rows), times the recurrent-dropout mask when there is one. Without a mask the GEMM's zero initialisation
- * writes it straight into dhN; with one it goes through the scratch dhP.
+ * writes it straight into dhN; with one it goes through the scratch dhP and maskRows.
  */
 // @ts-ignore: decorator
 @inline export function stateGradient(Bs: i32, H: i32, K: i32, dA: usize, lda: i32, Ut: usize, dhN: usize, dhP: usize, mask: usize): void {
@@ -61,10 +61,8 @@ import { gemmP, gemmPBias } from '../gemm-packed';
     gemmPBias(Bs, H, K, dA, lda, 1, Ut, K, dhN, H, 0);
     return;
   }
-  memory.fill(dhP, 0, <usize>(Bs * H) << 2);
-  gemmP(Bs, H, K, dA, lda, 1, Ut, K, dhP, H);
-  memory.fill(dhN, 0, <usize>(Bs * H) << 2);
-  addMasked(Bs * H, dhN, dhP, mask);
+  gemmPBias(Bs, H, K, dA, lda, 1, Ut, K, dhP, H, 0);
+  maskRows(Bs, H, dhP, H, mask, dhN, H);
 }
 
 /** p[0..n) += v (bias-gradient accumulation; p == 0 skips). */

@@ -8,10 +8,14 @@ export function checkEmbeddingArgs(name: string, ids: Int32Array, N: number, E: 
   if (!(Number.isInteger(N) && N >= 0 && Number.isInteger(E) && E >= 0 && Number.isInteger(V) && V >= 0)) throw new Error(`${name}: N, E and V must be integers ≥ 0, got N=${N} E=${E} V=${V}`);
   if (ids.length !== N) throw new Error(`${name}: ${ids.length} ids given, expected N = ${N}`);
   if (dOut && dOut.length !== N * E) throw new Error(`${name}: dOut has length ${dOut.length}, expected ${N * E} (N·E)`);
-  for (let n = 0; n < N; n++) {
-    const v = ids[n];
-    if (v < 0 || v >= V) throw new Error(`${name}: id ${v} at position ${n} is outside the table's rows [0, ${V})`);
-  }
+  const n = firstIdOutside(ids, V);
+  if (n >= 0) throw new Error(`${name}: id ${ids[n]} at position ${n} is outside the table's rows [0, ${V})`);
+}
+
+/** The position of the first id outside [0, rows), or −1 (the one range pass behind every kernel-level id check). */
+export function firstIdOutside(ids: Int32Array, rows: number): number {
+  for (let n = 0; n < ids.length; n++) if (ids[n] < 0 || ids[n] >= rows) return n;
+  return -1;
 }
 
 /** The rows V of a [V, E] table given flat; E = 0 (rows of nothing) allows any id ≥ 0. */

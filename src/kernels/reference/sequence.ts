@@ -4,6 +4,7 @@
  */
 import type { RnnForwardArgs } from '../kernels.js';
 import { matmulAcc } from './matmul.js';
+import { firstIdOutside } from './embedding.js';
 
 
 /** Time index consumed at processing step s (goBackwards reads the sequence last to first). */
@@ -76,10 +77,8 @@ export function inputStep(args: RnnForwardArgs, s: number, width: number, bias: 
  * their inputs too; this guards direct kernel callers against silent garbage).
  */
 export function checkIdsInRange(name: string, what: string, ids: Int32Array, rows: number, T: number): void {
-  for (let i = 0; i < ids.length; i++) {
-    const v = ids[i];
-    if (v < 0 || v >= rows) throw new Error(`${name}: ${what} id ${v} (batch row ${Math.floor(i / T)}, step ${i % T}) is outside [0, ${rows})`);
-  }
+  const i = firstIdOutside(ids, rows);
+  if (i >= 0) throw new Error(`${name}: ${what} id ${ids[i]} (batch row ${Math.floor(i / T)}, step ${i % T}) is outside [0, ${rows})`);
 }
 
 /** Throws when inputProjection is given with training (it has no gradient path to x and kernel), or has the wrong shape or ids. */
