@@ -25,6 +25,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { goalRows } from './goals.js';
 import { RESULT_PREFIX, WORKLOADS, median, workloadLabel, type ChildResult, type Plan, type Workload } from './workloads.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -262,6 +263,10 @@ async function main(): Promise<void> {
     console.log(table(['workload', ...others.map((o) => `vs ${LIBRARIES.find((l) => l.id === o)!.label}`)], rows));
     console.log('');
   }
+
+  console.log("## Against the project's goals (faster of recurrent wasm's 1 and 2 threads; PyTorch: faster of its 1 and 2 threads)\n");
+  console.log(table(['goal', 'measured', 'met'], goalRows(med).map((g) => [g.goal, g.measured, g.met === undefined ? 'not run' : g.met ? 'yes' : 'no'])));
+  console.log('');
 
   console.log('## Peak RSS per child process, MB\n');
   console.log(
