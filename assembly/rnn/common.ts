@@ -120,3 +120,24 @@ export const RING_C: i32 = 4;
   }
   return hp;
 }
+
+// Shared padding in inference (`pad` != 0, streaming with RING_OUT, zero initial state, no mask): the slice's rows
+// come sorted by their number of leading padding ids, most first (pad [Bs], descending). Rows that have read only
+// padding so far all hold the same state, so at step s the rows [0, a) with pad > s are one computation: the
+// kernels compute rows [first, Bs) with first = max(a − 1, 0), row a − 1 carrying the shared state, and hand that
+// state to each row that leaves the padding (carryRows). Every row's arithmetic is the one it would do in a full
+// batch, so the results are bit-identical.
+
+/** Shrinks a (the rows with pad > s − 1) to the rows with pad > s. */
+// @ts-ignore: decorator
+@inline export function paddedRows(pad: usize, a: i32, s: i32): i32 {
+  while (a > 0 && load<i32>(pad + (<usize>(a - 1) << 2)) <= s) a--;
+  return a;
+}
+
+/** Rows [from, to) of a [·, F] buffer ← its row `to` (the shared state). */
+// @ts-ignore: decorator
+@inline export function carryRows(buf: usize, F: i32, from: i32, to: i32): void {
+  const src = buf + (<usize>(to * F) << 2);
+  for (let r = from; r < to; r++) copyFloats(buf + (<usize>(r * F) << 2), src, F);
+}

@@ -8,7 +8,7 @@ import { K_ONE, SIGMOID, TANH, gateV, dactV, kc } from '../activations';
 import { gemm } from '../gemm';
 import { gemmP, gemmPBias } from '../gemm-packed';
 import { fillRows } from '../layout';
-import { RING_OUT, RING_Z, acc, addMasked, gatherStep, recurrentInput, slotPtr, stepPtr } from './common';
+import { RING_OUT, RING_Z, acc, addMasked, carryRows, gatherStep, paddedRows, recurrentInput, slotPtr, stepPtr } from './common';
 
 // One vector of the element loops: n = 4 (a literal, so the partial-load branches
 // fold away) in the full-vector loops, n = H − j in the tail.
@@ -104,19 +104,30 @@ import { RING_OUT, RING_Z, acc, addMasked, gatherStep, recurrentInput, slotPtr, 
 // GRU: XP [T,SB,3H] holds x·W + b_in and becomes the gates z|r|h̃.
 // resetAfter: RH [T,SB,H] = rp_h (recurrent h-projection incl. recurrent bias); RP [SB,3H] scratch; brec = recurrent bias | 0.
 // !resetAfter: RH [T,SB,H] = r ⊙ hm (training); RP [SB,3H] scratch. ring: see common.ts (RING_Z, RING_OUT).
+// pad != 0: shared padding (common.ts; streaming only): each step computes rows [first, Bs) only.
 // @ts-ignore: decorator
 @inline function gruForwardImpl(
-  Bs: i32, SB: i32, T: i32, H: i32, U: usize, Uh: usize, brec: usize, resetAfter: i32, h0: usize, mask: usize, act: i32, ract: i32,
-  XP: usize, RH: usize, RP: usize, out: usize, HM: usize, tmp: usize, tbl: usize, ids: usize, ring: i32,
+  Bs0: i32, SB: i32, T: i32, H: i32, U: usize, Uh: usize, brec: usize, resetAfter: i32, h0: usize, mask: usize, act: i32, ract: i32,
+  XP: usize, RH: usize, RP: usize, out: usize, HM: usize, tmp: usize, tbl: usize, ids: usize, ring: i32, pad: usize,
 ): void {
   const G = 3 * H;
   const H4 = <usize>H << 2;
+  let a = Bs0; // rows still on the shared padding trajectory (pad != 0)
+  let first = 0; // the first row computed this step
   for (let s = 0; s < T; s++) {
-    const hm = recurrentInput(Bs, SB, H, s, h0, out, mask, HM, tmp, ring);
-    const xps = slotPtr(XP, s, SB, G, ring, RING_Z);
-    if (tbl != 0) gatherStep(xps, tbl, ids + (<usize>(s * SB) << 2), Bs, G);
-    const hps = s == 0 ? h0 : slotPtr(out, s - 1, SB, H, ring, RING_OUT);
-    const os = slotPtr(out, s, SB, H, ring, RING_OUT);
+    if (pad != 0) {
+      a = paddedRows(pad, a, s);
+      const next = a > 0 ? a - 1 : 0;
+      if (s > 0 && next < first) carryRows(slotPtr(out, s - 1, SB, H, ring, RING_OUT), H, next, first);
+      first = next;
+    }
+    const Bs = Bs0 - first; // rows computed this step
+    const rH = <usize>(first * H) << 2, rG = <usize>(first * G) << 2; // byte offsets of row `first`
+    const hm = recurrentInput(Bs, SB, H, s, h0 + rH, out + rH, mask, HM, tmp, ring);
+    const xps = slotPtr(XP, s, SB, G, ring, RING_Z) + rG;
+    if (tbl != 0) gatherStep(xps, tbl, ids + (<usize>(s * SB + first) << 2), Bs, G);
+    const hps = (s == 0 ? h0 : slotPtr(out, s - 1, SB, H, ring, RING_OUT)) + rH;
+    const os = slotPtr(out, s, SB, H, ring, RING_OUT) + rH;
     if (resetAfter) {
       fillRows(RP, brec, Bs, G, G);
       gemmP(Bs, G, H, hm, H, 1, U, H, RP, G);
@@ -155,6 +166,8 @@ import { RING_OUT, RING_Z, acc, addMasked, gatherStep, recurrentInput, slotPtr, 
       }
     }
   }
+  // rows that read only padding: the shared final state
+  if (pad != 0 && first > 0) carryRows(slotPtr(out, T - 1, SB, H, ring, RING_OUT), H, 0, first);
 }
 
 /**
@@ -210,10 +223,10 @@ import { RING_OUT, RING_Z, acc, addMasked, gatherStep, recurrentInput, slotPtr, 
   }
 }
 
-export function gruForward(Bs: i32, SB: i32, T: i32, H: i32, U: usize, Uh: usize, brec: usize, resetAfter: i32, h0: usize, mask: usize, act: i32, ract: i32, XP: usize, RH: usize, RP: usize, out: usize, HM: usize, tmp: usize, tbl: usize, ids: usize, ring: i32): void {
+export function gruForward(Bs: i32, SB: i32, T: i32, H: i32, U: usize, Uh: usize, brec: usize, resetAfter: i32, h0: usize, mask: usize, act: i32, ract: i32, XP: usize, RH: usize, RP: usize, out: usize, HM: usize, tmp: usize, tbl: usize, ids: usize, ring: i32, pad: usize): void {
   // a specialised copy for the default activations, where the activation dispatch folds away
-  if (act == TANH && ract == SIGMOID) gruForwardImpl(Bs, SB, T, H, U, Uh, brec, resetAfter, h0, mask, TANH, SIGMOID, XP, RH, RP, out, HM, tmp, tbl, ids, ring);
-  else gruForwardImpl(Bs, SB, T, H, U, Uh, brec, resetAfter, h0, mask, act, ract, XP, RH, RP, out, HM, tmp, tbl, ids, ring);
+  if (act == TANH && ract == SIGMOID) gruForwardImpl(Bs, SB, T, H, U, Uh, brec, resetAfter, h0, mask, TANH, SIGMOID, XP, RH, RP, out, HM, tmp, tbl, ids, ring, pad);
+  else gruForwardImpl(Bs, SB, T, H, U, Uh, brec, resetAfter, h0, mask, act, ract, XP, RH, RP, out, HM, tmp, tbl, ids, ring, pad);
 }
 
 export function gruBackward(Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, resetAfter: i32, h0: usize, mask: usize, act: i32, ract: i32, XP: usize, RH: usize, out: usize, HM: usize, dOut: usize, dhN: usize, dhP: usize, dRH: usize, db: usize, dU: usize): void {

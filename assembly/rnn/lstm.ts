@@ -6,7 +6,7 @@ import { ld, st } from '../simd';
 import { SIGMOID, TANH, gateV, dactV } from '../activations';
 import { gemm } from '../gemm';
 import { gemmP } from '../gemm-packed';
-import { RING_C, RING_OUT, RING_Z, acc, gatherStep, recurrentInput, slotPtr, stateGradient, stepPtr } from './common';
+import { RING_C, RING_OUT, RING_Z, acc, carryRows, gatherStep, paddedRows, recurrentInput, slotPtr, stateGradient, stepPtr } from './common';
 
 // One vector of the element loops: n = 4 (a literal, so the partial-load branches
 // fold away) in the full-vector loops, n = H − j in the tail.
@@ -71,35 +71,54 @@ import { RING_C, RING_OUT, RING_Z, acc, gatherStep, recurrentInput, slotPtr, sta
 // Cs [T,SB,H] cell states; AC [T,SB,H] act(c) (training) | 0; out [T,SB,H].
 // tbl != 0: each step's Z rows are gathered from the projected table tbl by ids [T,SB] (see common.ts);
 // ring (inference): RING_Z keeps one Z slot, RING_OUT / RING_C two slots of out / Cs.
+// pad != 0: shared padding (common.ts; streaming only): each step computes rows [first, Bs) only.
 // @ts-ignore: decorator
 @inline function lstmForwardImpl(
   Bs: i32, SB: i32, T: i32, H: i32, U: usize, h0: usize, c0: usize, mask: usize, act: i32, ract: i32,
-  Z: usize, Cs: usize, AC: usize, out: usize, HM: usize, tmp: usize, tbl: usize, ids: usize, ring: i32,
+  Z: usize, Cs: usize, AC: usize, out: usize, HM: usize, tmp: usize, tbl: usize, ids: usize, ring: i32, pad: usize,
 ): void {
   const G = 4 * H;
   const H4 = <usize>H << 2;
+  let a = Bs; // rows still on the shared padding trajectory (pad != 0)
+  let first = 0; // the first row computed this step
   for (let s = 0; s < T; s++) {
-    const hm = recurrentInput(Bs, SB, H, s, h0, out, mask, HM, tmp, ring);
-    const zs = slotPtr(Z, s, SB, G, ring, RING_Z);
-    if (tbl != 0) gatherStep(zs, tbl, ids + (<usize>(s * SB) << 2), Bs, G);
-    gemmP(Bs, G, H, hm, H, 1, U, H, zs, G);
-    const cps = s == 0 ? c0 : slotPtr(Cs, s - 1, SB, H, ring, RING_C);
-    const cs = slotPtr(Cs, s, SB, H, ring, RING_C);
-    const os = slotPtr(out, s, SB, H, ring, RING_OUT);
+    if (pad != 0) {
+      a = paddedRows(pad, a, s);
+      const next = a > 0 ? a - 1 : 0;
+      if (s > 0 && next < first) {
+        carryRows(slotPtr(out, s - 1, SB, H, ring, RING_OUT), H, next, first);
+        carryRows(slotPtr(Cs, s - 1, SB, H, ring, RING_C), H, next, first);
+      }
+      first = next;
+    }
+    const Bn = Bs - first; // rows computed this step
+    const rH = <usize>(first * H) << 2, rG = <usize>(first * G) << 2; // byte offsets of row `first`
+    const hm = recurrentInput(Bn, SB, H, s, h0 + rH, out + rH, mask, HM, tmp, ring);
+    const zs = slotPtr(Z, s, SB, G, ring, RING_Z) + rG;
+    if (tbl != 0) gatherStep(zs, tbl, ids + (<usize>(s * SB + first) << 2), Bn, G);
+    gemmP(Bn, G, H, hm, H, 1, U, H, zs, G);
+    const cps = (s == 0 ? c0 : slotPtr(Cs, s - 1, SB, H, ring, RING_C)) + rH;
+    const cs = slotPtr(Cs, s, SB, H, ring, RING_C) + rH;
+    const os = slotPtr(out, s, SB, H, ring, RING_OUT) + rH;
     const acs = AC != 0 ? stepPtr(AC, s, SB, H) : 0;
     const training = acs != 0;
-    for (let b = 0; b < Bs; b++) {
+    for (let b = 0; b < Bn; b++) {
       const pz = zs + (<usize>(b * G) << 2);
       const row = <usize>(b * H) << 2;
       for (let j = 0; j + 4 <= H; j += 4) lstmGatesVec(4, j, row, H4, act, ract, pz, cps, cs, training); // full vectors: the partial-load branches fold away
       for (let j = H & ~3; j < H; j += 4) lstmGatesVec(H - j, j, row, H4, act, ract, pz, cps, cs, training);
     }
-    for (let b = 0; b < Bs; b++) {
+    for (let b = 0; b < Bn; b++) {
       const pz = zs + (<usize>(b * G) << 2);
       const row = <usize>(b * H) << 2;
       for (let j = 0; j + 4 <= H; j += 4) lstmOutputVec(4, j, row, H4, act, pz, cs, os, acs);
       for (let j = H & ~3; j < H; j += 4) lstmOutputVec(H - j, j, row, H4, act, pz, cs, os, acs);
     }
+  }
+  if (pad != 0 && first > 0) {
+    // rows that read only padding: the shared final state
+    carryRows(slotPtr(out, T - 1, SB, H, ring, RING_OUT), H, 0, first);
+    carryRows(slotPtr(Cs, T - 1, SB, H, ring, RING_C), H, 0, first);
   }
 }
 
@@ -130,10 +149,10 @@ import { RING_C, RING_OUT, RING_Z, acc, gatherStep, recurrentInput, slotPtr, sta
   }
 }
 
-export function lstmForward(Bs: i32, SB: i32, T: i32, H: i32, U: usize, h0: usize, c0: usize, mask: usize, act: i32, ract: i32, Z: usize, Cs: usize, AC: usize, out: usize, HM: usize, tmp: usize, tbl: usize, ids: usize, ring: i32): void {
+export function lstmForward(Bs: i32, SB: i32, T: i32, H: i32, U: usize, h0: usize, c0: usize, mask: usize, act: i32, ract: i32, Z: usize, Cs: usize, AC: usize, out: usize, HM: usize, tmp: usize, tbl: usize, ids: usize, ring: i32, pad: usize): void {
   // a specialised copy for the default activations, where the activation dispatch folds away
-  if (act == TANH && ract == SIGMOID) lstmForwardImpl(Bs, SB, T, H, U, h0, c0, mask, TANH, SIGMOID, Z, Cs, AC, out, HM, tmp, tbl, ids, ring);
-  else lstmForwardImpl(Bs, SB, T, H, U, h0, c0, mask, act, ract, Z, Cs, AC, out, HM, tmp, tbl, ids, ring);
+  if (act == TANH && ract == SIGMOID) lstmForwardImpl(Bs, SB, T, H, U, h0, c0, mask, TANH, SIGMOID, Z, Cs, AC, out, HM, tmp, tbl, ids, ring, pad);
+  else lstmForwardImpl(Bs, SB, T, H, U, h0, c0, mask, act, ract, Z, Cs, AC, out, HM, tmp, tbl, ids, ring, pad);
 }
 
 export function lstmBackward(Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, c0: usize, mask: usize, act: i32, ract: i32, Z: usize, Cs: usize, AC: usize, dOut: usize, dhN: usize, dcN: usize, dhP: usize, db: usize, HM: usize, dU: usize): void {

@@ -6,7 +6,7 @@ import { ld, st } from '../simd';
 import { TANH, gateV, dactV } from '../activations';
 import { gemm } from '../gemm';
 import { gemmP } from '../gemm-packed';
-import { RING_OUT, RING_Z, acc, gatherStep, recurrentInput, slotPtr, stateGradient, stepPtr } from './common';
+import { RING_OUT, RING_Z, acc, carryRows, gatherStep, paddedRows, recurrentInput, slotPtr, stateGradient, stepPtr } from './common';
 
 // One vector of the element loops: n = 4 (a literal, so the partial-load branches
 // fold away) in the full-vector loops, n = H − j in the tail.
@@ -27,16 +27,27 @@ import { RING_OUT, RING_Z, acc, gatherStep, recurrentInput, slotPtr, stateGradie
 }
 
 // SimpleRNN: A [T,SB,H] holds x·W + b; out [T,SB,H] = h. ring: see common.ts (RING_Z, RING_OUT).
+// pad != 0: shared padding (common.ts; streaming only): each step computes rows [first, Bs) only.
 // @ts-ignore: decorator
 @inline function simpleRnnForwardImpl(
-  Bs: i32, SB: i32, T: i32, H: i32, U: usize, h0: usize, mask: usize, act: i32, A: usize, out: usize, HM: usize, tmp: usize, tbl: usize, ids: usize, ring: i32,
+  Bs0: i32, SB: i32, T: i32, H: i32, U: usize, h0: usize, mask: usize, act: i32, A: usize, out: usize, HM: usize, tmp: usize, tbl: usize, ids: usize, ring: i32, pad: usize,
 ): void {
+  let a = Bs0; // rows still on the shared padding trajectory (pad != 0)
+  let first = 0; // the first row computed this step
   for (let s = 0; s < T; s++) {
-    const hm = recurrentInput(Bs, SB, H, s, h0, out, mask, HM, tmp, ring);
-    const as = slotPtr(A, s, SB, H, ring, RING_Z);
-    if (tbl != 0) gatherStep(as, tbl, ids + (<usize>(s * SB) << 2), Bs, H);
+    if (pad != 0) {
+      a = paddedRows(pad, a, s);
+      const next = a > 0 ? a - 1 : 0;
+      if (s > 0 && next < first) carryRows(slotPtr(out, s - 1, SB, H, ring, RING_OUT), H, next, first);
+      first = next;
+    }
+    const Bs = Bs0 - first; // rows computed this step
+    const rH = <usize>(first * H) << 2; // byte offset of row `first`
+    const hm = recurrentInput(Bs, SB, H, s, h0 + rH, out + rH, mask, HM, tmp, ring);
+    const as = slotPtr(A, s, SB, H, ring, RING_Z) + rH;
+    if (tbl != 0) gatherStep(as, tbl, ids + (<usize>(s * SB + first) << 2), Bs, H);
     gemmP(Bs, H, H, hm, H, 1, U, H, as, H);
-    const os = slotPtr(out, s, SB, H, ring, RING_OUT);
+    const os = slotPtr(out, s, SB, H, ring, RING_OUT) + rH;
     for (let b = 0; b < Bs; b++) {
       const pa = as + (<usize>(b * H) << 2);
       const po = os + (<usize>(b * H) << 2);
@@ -44,6 +55,8 @@ import { RING_OUT, RING_Z, acc, gatherStep, recurrentInput, slotPtr, stateGradie
       for (let j = H & ~3; j < H; j += 4) simpleRnnForwardVec(H - j, j, pa, po, act);
     }
   }
+  // rows that read only padding: the shared final state
+  if (pad != 0 && first > 0) carryRows(slotPtr(out, T - 1, SB, H, ring, RING_OUT), H, 0, first);
 }
 
 /**
@@ -67,10 +80,10 @@ import { RING_OUT, RING_Z, acc, gatherStep, recurrentInput, slotPtr, stateGradie
   }
 }
 
-export function simpleRnnForward(Bs: i32, SB: i32, T: i32, H: i32, U: usize, h0: usize, mask: usize, act: i32, A: usize, out: usize, HM: usize, tmp: usize, tbl: usize, ids: usize, ring: i32): void {
+export function simpleRnnForward(Bs: i32, SB: i32, T: i32, H: i32, U: usize, h0: usize, mask: usize, act: i32, A: usize, out: usize, HM: usize, tmp: usize, tbl: usize, ids: usize, ring: i32, pad: usize): void {
   // a specialised copy for the default activations, where the activation dispatch folds away
-  if (act == TANH) simpleRnnForwardImpl(Bs, SB, T, H, U, h0, mask, TANH, A, out, HM, tmp, tbl, ids, ring);
-  else simpleRnnForwardImpl(Bs, SB, T, H, U, h0, mask, act, A, out, HM, tmp, tbl, ids, ring);
+  if (act == TANH) simpleRnnForwardImpl(Bs, SB, T, H, U, h0, mask, TANH, A, out, HM, tmp, tbl, ids, ring, pad);
+  else simpleRnnForwardImpl(Bs, SB, T, H, U, h0, mask, act, A, out, HM, tmp, tbl, ids, ring, pad);
 }
 
 export function simpleRnnBackward(Bs: i32, SB: i32, T: i32, H: i32, Ut: usize, mask: usize, act: i32, A: usize, out: usize, dOut: usize, dhN: usize, dhP: usize, db: usize, HM: usize, dU: usize): void {

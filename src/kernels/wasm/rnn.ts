@@ -13,6 +13,7 @@ import { checkRnnInput, checkTableGrad } from '../reference/rnn-input.js';
 import { checkInputProjection } from '../reference/sequence.js';
 import { actCode } from './activations.js';
 import type { Task, WasmRuntime } from './runtime.js';
+import { paddingPlan, permuteRows, unpermuteRows } from './padding-plan.js';
 
 /** Largest H·G (floats) whose recurrent-kernel gradient the backward time loop accumulates step by step (64 KB). */
 const STEPWISE_DU_MAX = 16384;
@@ -171,7 +172,14 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
       // Project the rows of the embedding table the batch reads (tableRows) instead of every step's x (B·T rows)
       // when there are at most 3/4 as many: then the three GEMMs over them (table·W, and in the backward the
       // weight and table gradients) outweigh the scatter of the gate gradients onto the rows.
-      const embIds = emb ? rt.putInts(emb.ids) : 0; // [B, T]
+      const returnSequences = args.returnSequences ?? true;
+      // shared padding (padding-plan.ts): inference that keeps only the last state, from a zero state, over ids
+      const slices = batchSlices(B);
+      const padIds = !training && !returnSequences && !args.h0 && !args.c0 && !args.recurrentMask && !args.inputMask ? (proj?.ids ?? emb?.ids) : undefined;
+      const plan = padIds ? paddingPlan(padIds, B, T, goBackwards, slices) : null;
+      const inOrder = (ids: Int32Array): Int32Array => (plan ? permuteRows(ids, plan.perm, T) : ids);
+      if (plan) p.pad = rt.putInts(plan.lead);
+      const embIds = emb ? rt.putInts(inOrder(emb.ids)) : 0; // [B, T]
       if (embIds) temps.push(embIds);
       let projection = emb ? tableRows(embIds, B, T, emb.V, !!args.inputMask) : null;
       if (projection && projection.U > 0.75 * TB) {
@@ -184,7 +192,6 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
         p.samples = projection.samples;
       }
       const projectTable = projection !== null;
-      const returnSequences = args.returnSequences ?? true;
       // Inference streams where it can (assembly/rnn/common.ts): projection rows gathered step by step
       // from a projected table into one [B, G] slot, and two slots of out / Cs instead of T.
       const streamZ = !training && (!!proj || projectTable);
@@ -209,7 +216,7 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
       let tblIds = 0;
       if (proj) {
         tbl = proj.frozen ? residentTable(proj.table) : rt.put(proj.table);
-        const idsBT = rt.putInts(proj.ids);
+        const idsBT = rt.putInts(inOrder(proj.ids));
         tblIds = timeMajor(idsBT, B, T, goBackwards);
         temps.push(idsBT, tblIds);
         if (!proj.frozen) temps.push(tbl);
@@ -258,12 +265,12 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
         p.RH = training ? rt.alloc(TB * H * 4) : 0;
         temps.push((p.RP = rt.alloc(B * G * 4)));
       }
-      const tasks: Task[] = batchSlices(B).map(([b0, b1]) => {
+      const tasks: Task[] = slices.map(([b0, b1]) => {
         const o = (f: number): number => b0 * f * 4;
         const Bs = b1 - b0;
         const mask = p.mask ? p.mask + o(H) : 0;
         const HM = p.HM ? p.HM + o(H) : 0;
-        const gather = [tbl, tblIds ? tblIds + b0 * 4 : 0, ring];
+        const gather = [tbl, tblIds ? tblIds + b0 * 4 : 0, ring, p.pad ? p.pad + b0 * 4 : 0];
         if (kind === 'simpleRNN') {
           return { fn: 'simpleRnnForward', args: [Bs, B, T, H, p.Up, p.h0 + o(H), mask, act, p.P + o(G), p.out + o(H), HM, tmp + o(H), ...gather] };
         }
@@ -294,8 +301,9 @@ export function createRnnGlue(rt: WasmRuntime): RnnGlue {
         rt.release(outBT);
       }
       const last = (buf: number, ringBit: number): number => buf + (ring & ringBit ? (T - 1) & 1 : T - 1) * B * H * 4;
-      const hLast = rt.copyOut(last(p.out, RING_OUT), B * H);
-      const cLast = kind === 'lstm' ? rt.copyOut(last(p.Cs, RING_C), B * H) : null;
+      const inBatchOrder = (a: Float32Array): Float32Array => (plan ? unpermuteRows(a, plan.perm, H) : a);
+      const hLast = inBatchOrder(rt.copyOut(last(p.out, RING_OUT), B * H));
+      const cLast = kind === 'lstm' ? inBatchOrder(rt.copyOut(last(p.Cs, RING_C), B * H)) : null;
       if (!training) {
         rt.releaseAll(Object.values(p));
         return { output, hLast, cLast, cache: null };
