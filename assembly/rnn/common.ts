@@ -125,19 +125,43 @@ export const RING_C: i32 = 4;
 // come sorted by their number of leading padding ids, most first (pad [Bs], descending). Rows that have read only
 // padding so far all hold the same state, so at step s the rows [0, a) with pad > s are one computation: the
 // kernels compute rows [first, Bs) with first = max(a − 1, 0), row a − 1 carrying the shared state, and hand that
-// state to each row that leaves the padding (carryRows). Every row's arithmetic is the one it would do in a full
+// state to each row that leaves the padding (paddingStep). Every row's arithmetic is the one it would do in a full
 // batch, so the results are bit-identical.
 
-/** Shrinks a (the rows with pad > s − 1) to the rows with pad > s. */
+/** The first row a step computes when the rows [0, a) are on the padding trajectory: row a − 1 carries it. */
 // @ts-ignore: decorator
-@inline export function paddedRows(pad: usize, a: i32, s: i32): i32 {
+@inline export function paddingFirst(a: i32): i32 {
+  return a > 0 ? a - 1 : 0;
+}
+
+/**
+ * Step s of shared padding: shrinks a (the rows with pad > s − 1) to the rows with pad > s and hands the
+ * shared state of step s − 1 (out, and the cell states cs when != 0) to the rows that start computing. Returns a.
+ */
+// @ts-ignore: decorator
+@inline export function paddingStep(pad: usize, a: i32, s: i32, SB: i32, H: i32, out: usize, cs: usize, ring: i32): i32 {
+  const before = paddingFirst(a);
   while (a > 0 && load<i32>(pad + (<usize>(a - 1) << 2)) <= s) a--;
+  const first = paddingFirst(a);
+  if (s > 0 && first < before) {
+    carryRows(slotPtr(out, s - 1, SB, H, ring, RING_OUT), H, first, before);
+    if (cs != 0) carryRows(slotPtr(cs, s - 1, SB, H, ring, RING_C), H, first, before);
+  }
   return a;
+}
+
+/** After the last step: the rows that read only padding take the shared final state. */
+// @ts-ignore: decorator
+@inline export function paddingEnd(a: i32, T: i32, SB: i32, H: i32, out: usize, cs: usize, ring: i32): void {
+  const first = paddingFirst(a);
+  if (first == 0) return;
+  carryRows(slotPtr(out, T - 1, SB, H, ring, RING_OUT), H, 0, first);
+  if (cs != 0) carryRows(slotPtr(cs, T - 1, SB, H, ring, RING_C), H, 0, first);
 }
 
 /** Rows [from, to) of a [·, F] buffer ← its row `to` (the shared state). */
 // @ts-ignore: decorator
-@inline export function carryRows(buf: usize, F: i32, from: i32, to: i32): void {
+@inline function carryRows(buf: usize, F: i32, from: i32, to: i32): void {
   const src = buf + (<usize>(to * F) << 2);
   for (let r = from; r < to; r++) copyFloats(buf + (<usize>(r * F) << 2), src, F);
 }

@@ -8,7 +8,7 @@ import { K_ONE, SIGMOID, TANH, gateV, dactV, kc } from '../activations';
 import { gemm } from '../gemm';
 import { gemmP, gemmPBias } from '../gemm-packed';
 import { fillRows } from '../layout';
-import { RING_OUT, RING_Z, acc, addMasked, carryRows, gatherStep, paddedRows, recurrentInput, slotPtr, stepPtr } from './common';
+import { RING_OUT, RING_Z, acc, addMasked, gatherStep, paddingEnd, paddingFirst, paddingStep, recurrentInput, slotPtr, stepPtr } from './common';
 
 // One vector of the element loops: n = 4 (a literal, so the partial-load branches
 // fold away) in the full-vector loops, n = H − j in the tail.
@@ -113,15 +113,10 @@ import { RING_OUT, RING_Z, acc, addMasked, carryRows, gatherStep, paddedRows, re
   const G = 3 * H;
   const H4 = <usize>H << 2;
   let a = Bs0; // rows still on the shared padding trajectory (pad != 0)
-  let first = 0; // the first row computed this step
   for (let s = 0; s < T; s++) {
-    if (pad != 0) {
-      a = paddedRows(pad, a, s);
-      const next = a > 0 ? a - 1 : 0;
-      if (s > 0 && next < first) carryRows(slotPtr(out, s - 1, SB, H, ring, RING_OUT), H, next, first);
-      first = next;
-    }
-    const Bs = Bs0 - first; // rows computed this step
+    if (pad != 0) a = paddingStep(pad, a, s, SB, H, out, 0, ring);
+    const first = pad != 0 ? paddingFirst(a) : 0; // the first row computed this step
+    const Bs = Bs0 - first;
     const rH = <usize>(first * H) << 2, rG = <usize>(first * G) << 2; // byte offsets of row `first`
     const hm = recurrentInput(Bs, SB, H, s, h0 + rH, out + rH, mask, HM, tmp, ring);
     const xps = slotPtr(XP, s, SB, G, ring, RING_Z) + rG;
@@ -166,8 +161,7 @@ import { RING_OUT, RING_Z, acc, addMasked, carryRows, gatherStep, paddedRows, re
       }
     }
   }
-  // rows that read only padding: the shared final state
-  if (pad != 0 && first > 0) carryRows(slotPtr(out, T - 1, SB, H, ring, RING_OUT), H, 0, first);
+  if (pad != 0) paddingEnd(a, T, SB, H, out, 0, ring);
 }
 
 /**

@@ -6,7 +6,7 @@ import { ld, st } from '../simd';
 import { SIGMOID, TANH, gateV, dactV } from '../activations';
 import { gemm } from '../gemm';
 import { gemmP } from '../gemm-packed';
-import { RING_C, RING_OUT, RING_Z, acc, carryRows, gatherStep, paddedRows, recurrentInput, slotPtr, stateGradient, stepPtr } from './common';
+import { RING_C, RING_OUT, RING_Z, acc, gatherStep, paddingEnd, paddingFirst, paddingStep, recurrentInput, slotPtr, stateGradient, stepPtr } from './common';
 
 // One vector of the element loops: n = 4 (a literal, so the partial-load branches
 // fold away) in the full-vector loops, n = H − j in the tail.
@@ -80,18 +80,10 @@ import { RING_C, RING_OUT, RING_Z, acc, carryRows, gatherStep, paddedRows, recur
   const G = 4 * H;
   const H4 = <usize>H << 2;
   let a = Bs; // rows still on the shared padding trajectory (pad != 0)
-  let first = 0; // the first row computed this step
   for (let s = 0; s < T; s++) {
-    if (pad != 0) {
-      a = paddedRows(pad, a, s);
-      const next = a > 0 ? a - 1 : 0;
-      if (s > 0 && next < first) {
-        carryRows(slotPtr(out, s - 1, SB, H, ring, RING_OUT), H, next, first);
-        carryRows(slotPtr(Cs, s - 1, SB, H, ring, RING_C), H, next, first);
-      }
-      first = next;
-    }
-    const Bn = Bs - first; // rows computed this step
+    if (pad != 0) a = paddingStep(pad, a, s, SB, H, out, Cs, ring);
+    const first = pad != 0 ? paddingFirst(a) : 0; // the first row computed this step
+    const Bn = Bs - first;
     const rH = <usize>(first * H) << 2, rG = <usize>(first * G) << 2; // byte offsets of row `first`
     const hm = recurrentInput(Bn, SB, H, s, h0 + rH, out + rH, mask, HM, tmp, ring);
     const zs = slotPtr(Z, s, SB, G, ring, RING_Z) + rG;
@@ -115,11 +107,7 @@ import { RING_C, RING_OUT, RING_Z, acc, carryRows, gatherStep, paddedRows, recur
       for (let j = H & ~3; j < H; j += 4) lstmOutputVec(H - j, j, row, H4, act, pz, cs, os, acs);
     }
   }
-  if (pad != 0 && first > 0) {
-    // rows that read only padding: the shared final state
-    carryRows(slotPtr(out, T - 1, SB, H, ring, RING_OUT), H, 0, first);
-    carryRows(slotPtr(Cs, T - 1, SB, H, ring, RING_C), H, 0, first);
-  }
+  if (pad != 0) paddingEnd(a, T, SB, H, out, Cs, ring);
 }
 
 /**

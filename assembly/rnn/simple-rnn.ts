@@ -6,7 +6,7 @@ import { ld, st } from '../simd';
 import { TANH, gateV, dactV } from '../activations';
 import { gemm } from '../gemm';
 import { gemmP } from '../gemm-packed';
-import { RING_OUT, RING_Z, acc, carryRows, gatherStep, paddedRows, recurrentInput, slotPtr, stateGradient, stepPtr } from './common';
+import { RING_OUT, RING_Z, acc, gatherStep, paddingEnd, paddingFirst, paddingStep, recurrentInput, slotPtr, stateGradient, stepPtr } from './common';
 
 // One vector of the element loops: n = 4 (a literal, so the partial-load branches
 // fold away) in the full-vector loops, n = H − j in the tail.
@@ -33,15 +33,10 @@ import { RING_OUT, RING_Z, acc, carryRows, gatherStep, paddedRows, recurrentInpu
   Bs0: i32, SB: i32, T: i32, H: i32, U: usize, h0: usize, mask: usize, act: i32, A: usize, out: usize, HM: usize, tmp: usize, tbl: usize, ids: usize, ring: i32, pad: usize,
 ): void {
   let a = Bs0; // rows still on the shared padding trajectory (pad != 0)
-  let first = 0; // the first row computed this step
   for (let s = 0; s < T; s++) {
-    if (pad != 0) {
-      a = paddedRows(pad, a, s);
-      const next = a > 0 ? a - 1 : 0;
-      if (s > 0 && next < first) carryRows(slotPtr(out, s - 1, SB, H, ring, RING_OUT), H, next, first);
-      first = next;
-    }
-    const Bs = Bs0 - first; // rows computed this step
+    if (pad != 0) a = paddingStep(pad, a, s, SB, H, out, 0, ring);
+    const first = pad != 0 ? paddingFirst(a) : 0; // the first row computed this step
+    const Bs = Bs0 - first;
     const rH = <usize>(first * H) << 2; // byte offset of row `first`
     const hm = recurrentInput(Bs, SB, H, s, h0 + rH, out + rH, mask, HM, tmp, ring);
     const as = slotPtr(A, s, SB, H, ring, RING_Z) + rH;
@@ -55,8 +50,7 @@ import { RING_OUT, RING_Z, acc, carryRows, gatherStep, paddedRows, recurrentInpu
       for (let j = H & ~3; j < H; j += 4) simpleRnnForwardVec(H - j, j, pa, po, act);
     }
   }
-  // rows that read only padding: the shared final state
-  if (pad != 0 && first > 0) carryRows(slotPtr(out, T - 1, SB, H, ring, RING_OUT), H, 0, first);
+  if (pad != 0) paddingEnd(a, T, SB, H, out, 0, ring);
 }
 
 /**
