@@ -22,7 +22,10 @@ const WAKE = 4;
  * themselves; tasks of one layer call follow each other within this window.
  */
 const SPIN_MS = 20;
-/** How long the caller spins for the workers' shares of a call before it sleeps (see run). */
+/**
+ * How long the caller spins for the workers' shares of a call before it sleeps (see run); not at all when
+ * there are more threads than cores, where its spinning would take a core from a worker.
+ */
 const WAIT_SPIN_MS = 5;
 
 const WORKER_SOURCE = `
@@ -77,9 +80,12 @@ export class WorkerPool {
   private readonly argv: Float64Array;
   private readonly workers: NodeWorker[] = [];
   private readonly fnIndex: Map<string, number>;
+  private readonly waitSpinMs: number;
 
   constructor(module: WasmModule, memory: WasmMemory, scratch: number[], fns: string[]) {
     const count = scratch.length;
+    const os = nodeBuiltin('node:os') as { availableParallelism(): number };
+    this.waitSpinMs = count + 1 <= os.availableParallelism() ? WAIT_SPIN_MS : 0;
     const { Worker } = nodeBuiltin('node:worker_threads') as {
       Worker: new (src: string, opts: { eval: boolean; workerData: unknown }) => NodeWorker;
     };
@@ -134,7 +140,7 @@ export class WorkerPool {
     // Spin for the workers' results (checking the clock every 256 loads) before sleeping: the
     // threads' shares of one call usually end within a millisecond of each other, and a sleeping
     // caller wakes ~30–110 µs after the notify on a VM (median 70 µs measured here).
-    const until = performance.now() + WAIT_SPIN_MS;
+    const until = performance.now() + this.waitSpinMs;
     for (let w = 0; w < n; w++) {
       const base = w * SLOT_I32;
       for (let spin = 1; ; spin++) {
