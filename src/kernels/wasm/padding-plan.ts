@@ -53,10 +53,10 @@ export function paddingPlan(ids: Int32Array, B: number, T: number, goBackwards: 
   return { perm, lead: sortedLead };
 }
 
-/** The rows of a [B, F] (or [B, T]) array in the plan's order. */
-export function permuteRows<A extends Int32Array | Float32Array>(a: A, perm: Int32Array, F: number): A {
-  const out = new (a.constructor as new (n: number) => A)(a.length);
-  for (let i = 0; i < perm.length; i++) out.set(a.subarray(perm[i] * F, perm[i] * F + F), i * F);
+/** The rows of ids [B, T] in the plan's order. */
+export function permuteRows(ids: Int32Array, perm: Int32Array, T: number): Int32Array {
+  const out = new Int32Array(ids.length);
+  for (let i = 0; i < perm.length; i++) out.set(ids.subarray(perm[i] * T, perm[i] * T + T), i * T);
   return out;
 }
 
