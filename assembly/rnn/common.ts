@@ -95,11 +95,19 @@ export const RING_C: i32 = 4;
   return ringBit == RING_Z ? base : stepPtr(base, s & 1, SB, F);
 }
 
-/** Rows b < Bs of the step's projection zs [Bs, G] ← tbl[ids[b]] (ids: this step's row of the time-major ids). */
+/**
+ * Step s's input projection from row `first` on (Z [T,SB,G], or its ring slot): the pointer to that row, after
+ * gathering its n rows from the projected table tbl by the time-major ids [T,SB] when tbl != 0.
+ */
 // @ts-ignore: decorator
-@inline export function gatherStep(zs: usize, tbl: usize, ids: usize, Bs: i32, G: i32): void {
-  const row = <usize>G << 2;
-  for (let b = 0; b < Bs; b++) copyFloats(zs + <usize>b * row, tbl + <usize>load<i32>(ids + (<usize>b << 2)) * row, G);
+@inline export function stepProjection(Z: usize, s: i32, SB: i32, G: i32, ring: i32, tbl: usize, ids: usize, first: i32, n: i32): usize {
+  const zs = slotPtr(Z, s, SB, G, ring, RING_Z) + (<usize>(first * G) << 2);
+  if (tbl != 0) {
+    const row = <usize>G << 2;
+    const ps = ids + (<usize>(s * SB + first) << 2);
+    for (let b = 0; b < n; b++) copyFloats(zs + <usize>b * row, tbl + <usize>load<i32>(ps + (<usize>b << 2)) * row, G);
+  }
+  return zs;
 }
 
 /**

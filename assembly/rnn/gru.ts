@@ -8,7 +8,7 @@ import { K_ONE, SIGMOID, TANH, gateV, dactV, kc } from '../activations';
 import { gemm } from '../gemm';
 import { gemmP, gemmPBias } from '../gemm-packed';
 import { fillRows } from '../layout';
-import { RING_OUT, RING_Z, acc, addMasked, gatherStep, paddingEnd, paddingFirst, paddingStep, recurrentInput, slotPtr, stepPtr } from './common';
+import { RING_OUT, acc, addMasked, paddingEnd, paddingFirst, paddingStep, recurrentInput, slotPtr, stepPtr, stepProjection } from './common';
 
 // One vector of the element loops: n = 4 (a literal, so the partial-load branches
 // fold away) in the full-vector loops, n = H − j in the tail.
@@ -112,15 +112,14 @@ import { RING_OUT, RING_Z, acc, addMasked, gatherStep, paddingEnd, paddingFirst,
 ): void {
   const G = 3 * H;
   const H4 = <usize>H << 2;
-  let a = Bs0; // rows still on the shared padding trajectory (pad != 0)
+  let a = pad != 0 ? Bs0 : 0; // rows still on the shared padding trajectory
   for (let s = 0; s < T; s++) {
     if (pad != 0) a = paddingStep(pad, a, s, SB, H, out, 0, ring);
-    const first = pad != 0 ? paddingFirst(a) : 0; // the first row computed this step
+    const first = paddingFirst(a); // the first row computed this step
     const Bs = Bs0 - first;
-    const rH = <usize>(first * H) << 2, rG = <usize>(first * G) << 2; // byte offsets of row `first`
+    const rH = <usize>(first * H) << 2; // byte offset of row `first`
     const hm = recurrentInput(Bs, SB, H, s, h0 + rH, out + rH, mask, HM, tmp, ring);
-    const xps = slotPtr(XP, s, SB, G, ring, RING_Z) + rG;
-    if (tbl != 0) gatherStep(xps, tbl, ids + (<usize>(s * SB + first) << 2), Bs, G);
+    const xps = stepProjection(XP, s, SB, G, ring, tbl, ids, first, Bs);
     const hps = (s == 0 ? h0 : slotPtr(out, s - 1, SB, H, ring, RING_OUT)) + rH;
     const os = slotPtr(out, s, SB, H, ring, RING_OUT) + rH;
     if (resetAfter) {
@@ -161,7 +160,7 @@ import { RING_OUT, RING_Z, acc, addMasked, gatherStep, paddingEnd, paddingFirst,
       }
     }
   }
-  if (pad != 0) paddingEnd(a, T, SB, H, out, 0, ring);
+  paddingEnd(a, T, SB, H, out, 0, ring);
 }
 
 /**

@@ -6,7 +6,7 @@ import { ld, st } from '../simd';
 import { SIGMOID, TANH, gateV, dactV } from '../activations';
 import { gemm } from '../gemm';
 import { gemmP } from '../gemm-packed';
-import { RING_C, RING_OUT, RING_Z, acc, gatherStep, paddingEnd, paddingFirst, paddingStep, recurrentInput, slotPtr, stateGradient, stepPtr } from './common';
+import { RING_C, RING_OUT, acc, paddingEnd, paddingFirst, paddingStep, recurrentInput, slotPtr, stateGradient, stepPtr, stepProjection } from './common';
 
 // One vector of the element loops: n = 4 (a literal, so the partial-load branches
 // fold away) in the full-vector loops, n = H − j in the tail.
@@ -79,15 +79,14 @@ import { RING_C, RING_OUT, RING_Z, acc, gatherStep, paddingEnd, paddingFirst, pa
 ): void {
   const G = 4 * H;
   const H4 = <usize>H << 2;
-  let a = Bs; // rows still on the shared padding trajectory (pad != 0)
+  let a = pad != 0 ? Bs : 0; // rows still on the shared padding trajectory
   for (let s = 0; s < T; s++) {
     if (pad != 0) a = paddingStep(pad, a, s, SB, H, out, Cs, ring);
-    const first = pad != 0 ? paddingFirst(a) : 0; // the first row computed this step
+    const first = paddingFirst(a); // the first row computed this step
     const Bn = Bs - first;
-    const rH = <usize>(first * H) << 2, rG = <usize>(first * G) << 2; // byte offsets of row `first`
+    const rH = <usize>(first * H) << 2; // byte offset of row `first`
     const hm = recurrentInput(Bn, SB, H, s, h0 + rH, out + rH, mask, HM, tmp, ring);
-    const zs = slotPtr(Z, s, SB, G, ring, RING_Z) + rG;
-    if (tbl != 0) gatherStep(zs, tbl, ids + (<usize>(s * SB + first) << 2), Bn, G);
+    const zs = stepProjection(Z, s, SB, G, ring, tbl, ids, first, Bn);
     gemmP(Bn, G, H, hm, H, 1, U, H, zs, G);
     const cps = (s == 0 ? c0 : slotPtr(Cs, s - 1, SB, H, ring, RING_C)) + rH;
     const cs = slotPtr(Cs, s, SB, H, ring, RING_C) + rH;
@@ -107,7 +106,7 @@ import { RING_C, RING_OUT, RING_Z, acc, gatherStep, paddingEnd, paddingFirst, pa
       for (let j = H & ~3; j < H; j += 4) lstmOutputVec(H - j, j, row, H4, act, pz, cs, os, acs);
     }
   }
-  if (pad != 0) paddingEnd(a, T, SB, H, out, Cs, ring);
+  paddingEnd(a, T, SB, H, out, Cs, ring);
 }
 
 /**

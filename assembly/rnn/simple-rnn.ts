@@ -6,7 +6,7 @@ import { ld, st } from '../simd';
 import { TANH, gateV, dactV } from '../activations';
 import { gemm } from '../gemm';
 import { gemmP } from '../gemm-packed';
-import { RING_OUT, RING_Z, acc, gatherStep, paddingEnd, paddingFirst, paddingStep, recurrentInput, slotPtr, stateGradient, stepPtr } from './common';
+import { RING_OUT, acc, paddingEnd, paddingFirst, paddingStep, recurrentInput, slotPtr, stateGradient, stepPtr, stepProjection } from './common';
 
 // One vector of the element loops: n = 4 (a literal, so the partial-load branches
 // fold away) in the full-vector loops, n = H − j in the tail.
@@ -32,15 +32,14 @@ import { RING_OUT, RING_Z, acc, gatherStep, paddingEnd, paddingFirst, paddingSte
 @inline function simpleRnnForwardImpl(
   Bs0: i32, SB: i32, T: i32, H: i32, U: usize, h0: usize, mask: usize, act: i32, A: usize, out: usize, HM: usize, tmp: usize, tbl: usize, ids: usize, ring: i32, pad: usize,
 ): void {
-  let a = Bs0; // rows still on the shared padding trajectory (pad != 0)
+  let a = pad != 0 ? Bs0 : 0; // rows still on the shared padding trajectory
   for (let s = 0; s < T; s++) {
     if (pad != 0) a = paddingStep(pad, a, s, SB, H, out, 0, ring);
-    const first = pad != 0 ? paddingFirst(a) : 0; // the first row computed this step
+    const first = paddingFirst(a); // the first row computed this step
     const Bs = Bs0 - first;
     const rH = <usize>(first * H) << 2; // byte offset of row `first`
     const hm = recurrentInput(Bs, SB, H, s, h0 + rH, out + rH, mask, HM, tmp, ring);
-    const as = slotPtr(A, s, SB, H, ring, RING_Z) + rH;
-    if (tbl != 0) gatherStep(as, tbl, ids + (<usize>(s * SB + first) << 2), Bs, H);
+    const as = stepProjection(A, s, SB, H, ring, tbl, ids, first, Bs);
     gemmP(Bs, H, H, hm, H, 1, U, H, as, H);
     const os = slotPtr(out, s, SB, H, ring, RING_OUT) + rH;
     for (let b = 0; b < Bs; b++) {
@@ -50,7 +49,7 @@ import { RING_OUT, RING_Z, acc, gatherStep, paddingEnd, paddingFirst, paddingSte
       for (let j = H & ~3; j < H; j += 4) simpleRnnForwardVec(H - j, j, pa, po, act);
     }
   }
-  if (pad != 0) paddingEnd(a, T, SB, H, out, 0, ring);
+  paddingEnd(a, T, SB, H, out, 0, ring);
 }
 
 /**
