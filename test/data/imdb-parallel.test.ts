@@ -58,7 +58,7 @@ test('no worker outlives a load, failed or not: the process exits on its own', a
     console.log('ok ' + c.vocab.length);
     await m.buildCorpus(${JSON.stringify(bad)}, { workers: 2 }).catch((e) => console.log('rejected: ' + e.message));`;
   const out = await new Promise<string>((resolve, reject) => {
-    execFile(process.execPath, ['--input-type=module', '-e', script], { timeout: 20000 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+    execFile(process.execPath, ['--input-type=module', '-e', script], { timeout: 60000 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
   });
   assert.match(out, /^ok 10\nrejected: .*corrupt or truncated/);
 });
