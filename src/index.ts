@@ -2,3 +2,4 @@
 export * from './core.js';
 export * from './data/index.js';
 export { saveModel, loadModel } from './io/model-file.js';
+export { loadKerasModel, type KerasImport } from './io/keras/load.js';
