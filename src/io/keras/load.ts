@@ -64,7 +64,7 @@ function fromLegacyHdf5(bytes: Uint8Array, source: string, options: { backend?: 
   if (!configText) throw new Error(`${source}: no model_config attribute (a weights-only file from save_weights has no architecture)`);
   const kerasVersion = stringAttr(file, 'keras_version');
   const weights = groupAt(file, 'model_weights') ?? file;
-  const source_: WeightSource = (layerName, count) => {
+  const weightsOf: WeightSource = (layerName, count) => {
     const g = groupAt(weights, layerName);
     if (!g) return null;
     const names = stringListAttr(g, 'weight_names');
@@ -72,7 +72,7 @@ function fromLegacyHdf5(bytes: Uint8Array, source: string, options: { backend?: 
     if (names.length !== count) throw new Error(`${source}: layer ${layerName} has ${names.length} weights in the file, expected ${count}`);
     return names.map((n) => readFloats(g, n, source));
   };
-  return build(parseJSON(configText, source), kerasVersion, source_, source, options);
+  return build(parseJSON(configText, source), kerasVersion, weightsOf, source, options);
 }
 
 function fromKerasArchive(bytes: Uint8Array, source: string, options: { backend?: BackendSpec; seed?: number }): KerasImport {
@@ -90,21 +90,21 @@ function fromKerasArchive(bytes: Uint8Array, source: string, options: { backend?
     const h5 = openHdf5(files['model.weights.h5'], `${source}/model.weights.h5`);
     const layers = groupAt(h5, 'layers');
     for (const key of layers?.keys ?? []) {
-      const layer = groupAt(layers!, key)!;
+      const own = groupAt(h5, `layers/${key}/vars`);
+      const layerName = own && stringAttr(own, 'name');
+      if (!own || !layerName) continue;
       // a recurrent layer keeps its weights on its cell: layers/<path>/cell/vars
-      const own = groupAt(layer, 'vars');
-      const cell = groupAt(layer, 'cell/vars');
-      const layerName = own ? stringAttr(own, 'name') : null;
-      if (layerName) vars.set(layerName, cell && cell.keys.length > 0 ? cell : own!);
+      const cell = groupAt(h5, `layers/${key}/cell/vars`);
+      vars.set(layerName, cell && cell.keys.length > 0 ? cell : own);
     }
   }
-  const source_: WeightSource = (layerName, count) => {
+  const weightsOf: WeightSource = (layerName, count) => {
     const g = vars.get(layerName);
     if (!g || g.keys.length === 0) return null;
     if (g.keys.length !== count) throw new Error(`${source}: layer ${layerName} has ${g.keys.length} weights in the file, expected ${count}`);
     return Array.from({ length: count }, (_, i) => readFloats(g, String(i), source));
   };
-  return build(parseJSON(decode(files['config.json']), source), metadata.keras_version ?? null, source_, source, options);
+  return build(parseJSON(decode(files['config.json']), source), metadata.keras_version ?? null, weightsOf, source, options);
 }
 
 function parseJSON(text: string, source: string): unknown {
