@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
-import { loadKerasModel, tensor, type Sequential } from '../../src/index.js';
+import { loadKerasModel, optimizers, tensor, type Sequential } from '../../src/index.js';
 
 const MODELS = process.env.RECURRENT_KERAS_MODELS || resolve(process.cwd(), '../shared/models/keras');
 const FIXTURES = resolve(process.cwd(), 'test/fixtures/keras');
@@ -35,10 +35,16 @@ for (const c of realCases) {
   test(`Keras ${c.file}: the imported model gives PyTorch's outputs for the same weights`, { skip: existsSync(path) ? false : `${path} not found` }, async () => {
     const bytes = readFileSync(path);
     assert.equal(createHash('sha256').update(bytes).digest('hex'), c.sha256, 'the fixture was computed from this file');
-    const { model, kerasVersion, weightsLoaded, ignored } = await loadKerasModel(path);
+    const { model, kerasVersion, weightsLoaded, compiled, ignored } = await loadKerasModel(path);
     assert.equal(kerasVersion, '3.13.2');
     assert.equal(weightsLoaded, true);
     assert.deepEqual(ignored, []);
+    // compiled as saved: Adam(learning_rate 0.001 as float32, epsilon 1e-7), binary cross-entropy, accuracy
+    assert.equal(compiled, true);
+    const opt = model.optimizer;
+    assert.ok(opt instanceof optimizers.Adam);
+    assert.equal(opt.learningRate, 0.0010000000474974513);
+    assert.equal(opt.epsilon, 1e-7);
     const expected =
       c.file === 'lstm_model.h5'
         ? 'Embedding([10000,32]) → LSTM([32,128] [32,128] [128]) → Dense([32,1] [1])'
@@ -46,6 +52,13 @@ for (const c of realCases) {
     assert.equal(describe(model), expected);
     assert.deepEqual(model.modelInputShape, [null, 250]);
     assertClose(model.predict(tensor(c.ids, undefined, 'int32')).data, c.output, c.file);
+    // evaluate with the saved loss and metric: binary cross-entropy and accuracy of PyTorch's outputs
+    const labels = c.output.map((_, i) => i % 2);
+    const bce = -c.output.reduce((s, p, i) => s + (labels[i] ? Math.log(p) : Math.log(1 - p)), 0) / c.output.length;
+    const acc = c.output.filter((p, i) => (p > 0.5 ? 1 : 0) === labels[i]).length / c.output.length;
+    const [loss, accuracy] = await model.evaluate(tensor(c.ids, undefined, 'int32'), tensor(labels.map((v) => [v])), { verbose: 0 });
+    assert.ok(Math.abs(loss - bce) < 1e-4, `loss ${loss} vs ${bce}`);
+    assert.equal(accuracy, acc);
     // the same bytes in memory load the same model
     const again = await loadKerasModel(new Uint8Array(bytes));
     assertClose(again.model.predict(tensor(c.ids, undefined, 'int32')).data, c.output, `${c.file} from bytes`);
@@ -54,9 +67,10 @@ for (const c of realCases) {
 
 test('Keras 3 archive with weights (tiny.keras): GRU → LSTM stack matches PyTorch; regularizers are reported as ignored', async () => {
   const golden = JSON.parse(readFileSync(join(FIXTURES, 'tiny.json'), 'utf8')) as Golden & { outputShape: number[] };
-  const { model, kerasVersion, weightsLoaded, ignored } = await loadKerasModel(join(FIXTURES, 'tiny.keras'));
+  const { model, kerasVersion, weightsLoaded, compiled, ignored } = await loadKerasModel(join(FIXTURES, 'tiny.keras'));
   assert.equal(kerasVersion, '3.8.0');
   assert.equal(weightsLoaded, true);
+  assert.equal(compiled, false, 'the archive has no compile_config');
   assert.deepEqual(ignored, ['lstm_9.kernel_regularizer']);
   assert.equal(describe(model), 'Embedding([20,4]) → GRU([4,9] [3,9] [2,9]) → LSTM([3,20] [5,20] [20]) → Dense([5,2] [2])');
   assert.deepEqual(model.layers.map((l) => l.name), ['embedding_7', 'gru_3', 'lstm_9', 'dense_2']);
@@ -92,6 +106,35 @@ function editedTiny(edit: (config: { config: { layers: { class_name: string; con
   files['config.json'] = strToU8(JSON.stringify(config));
   return zipSync(files);
 }
+
+test('Keras 3 compile_config: applied when it can be reproduced exactly, else reported and left out', async () => {
+  const withSetup = (setup: unknown): Uint8Array => editedTiny((c) => Object.assign(c, { compile_config: setup }));
+  const sgd = await loadKerasModel(
+    withSetup({
+      optimizer: { module: 'keras.optimizers', class_name: 'SGD', config: { name: 'SGD', learning_rate: 0.05, momentum: 0.9, nesterov: true, clipnorm: 1, weight_decay: null } },
+      loss: { module: 'keras.losses', class_name: 'BinaryCrossentropy', config: { from_logits: false, label_smoothing: 0, reduction: 'sum_over_batch_size' } },
+      metrics: [{ module: 'keras.metrics', class_name: 'BinaryAccuracy', config: { name: 'binary_accuracy', threshold: 0.5 } }],
+    }),
+  );
+  assert.equal(sgd.compiled, true);
+  const opt = sgd.model.optimizer;
+  assert.ok(opt instanceof optimizers.SGD);
+  assert.deepEqual([opt.learningRate, opt.momentum, opt.nesterov, opt.getConfig().clipnorm], [0.05, 0.9, true, 1]);
+  assert.deepEqual(sgd.model.metricKeys, ['binary_accuracy']);
+  const schedule = await loadKerasModel(
+    withSetup({
+      optimizer: { class_name: 'Adam', config: { learning_rate: { class_name: 'ExponentialDecay', config: { initial_learning_rate: 0.01 } } } },
+      loss: 'binary_crossentropy',
+      metrics: ['accuracy'],
+    }),
+  );
+  assert.equal(schedule.compiled, false);
+  assert.equal(schedule.model.optimizer, null);
+  assert.match(schedule.ignored.join('\n'), /training setup: Adam's learning_rate is a schedule/);
+  const smoothing = await loadKerasModel(withSetup({ optimizer: { class_name: 'Adam', config: { learning_rate: 0.001 } }, loss: { class_name: 'BinaryCrossentropy', config: { label_smoothing: 0.1 } }, metrics: [] }));
+  assert.equal(smoothing.compiled, false);
+  assert.match(smoothing.ignored.join('\n'), /label_smoothing is not supported/);
+});
 
 test('Keras import errors name the problem', async () => {
   await assert.rejects(loadKerasModel(new Uint8Array([1, 2, 3, 4, 5])), /neither a Keras \.keras archive \(zip\) nor a Keras \.h5 file/);

@@ -15,6 +15,7 @@ import type { BackendSpec } from '../../kernels/backend.js';
 import { layerFromConfig } from '../../layers/from-config.js';
 import { Sequential } from '../../model/sequential.js';
 import { Tensor } from '../../tensor.js';
+import { compileOptions, type KerasTrainingSetup } from './compile.js';
 import { groupAt, openHdf5, readFloats, stringAttr, stringListAttr, type Group } from './hdf5.js';
 import { convertLayer, declaredInputShape, type ConversionNotes, type ConvertedLayer, type KerasLayerJSON } from './layers.js';
 
@@ -24,7 +25,12 @@ export interface KerasImport {
   kerasVersion: string | null;
   /** False when the file holds no weights (saved before the model was built): the model has its initial weights. */
   weightsLoaded: boolean;
-  /** Settings that only affect further training and are not carried over (regularizers, constraints). */
+  /**
+   * True when the file's training setup (optimizer, loss, metrics) was applied with `compile`, as
+   * `keras.models.load_model` does; a setup that cannot be reproduced exactly is listed in `ignored`.
+   */
+  compiled: boolean;
+  /** What is not carried over: regularizers and constraints (they only affect further training), a training setup. */
   ignored: string[];
 }
 
@@ -33,6 +39,8 @@ interface KerasModelJSON {
   config: { name?: string; layers?: KerasLayerJSON[] } | KerasLayerJSON[];
   /** Keras 3, a built model: the shape it was built with (batch dimension first). */
   build_config?: { input_shape?: (number | null)[] };
+  /** Keras 3 (.keras): the arguments of compile. */
+  compile_config?: KerasTrainingSetup | null;
 }
 
 /** Weights of one layer in Keras order, or null when the file has none for it. */
@@ -72,7 +80,10 @@ function fromLegacyHdf5(bytes: Uint8Array, source: string, options: { backend?: 
     if (names.length !== count) throw new Error(`${source}: layer ${layerName} has ${names.length} weights in the file, expected ${count}`);
     return names.map((n) => readFloats(g, n, source));
   };
-  return build(parseJSON(configText, source), kerasVersion, weightsOf, source, options);
+  const training = stringAttr(file, 'training_config');
+  const t = training ? (parseJSON(training, source) as { optimizer_config?: unknown; loss?: unknown; metrics?: unknown }) : null;
+  const setup = t ? { optimizer: t.optimizer_config, loss: t.loss, metrics: t.metrics } : null;
+  return build(parseJSON(configText, source), kerasVersion, weightsOf, setup, source, options);
 }
 
 function fromKerasArchive(bytes: Uint8Array, source: string, options: { backend?: BackendSpec; seed?: number }): KerasImport {
@@ -104,7 +115,8 @@ function fromKerasArchive(bytes: Uint8Array, source: string, options: { backend?
     if (g.keys.length !== count) throw new Error(`${source}: layer ${layerName} has ${g.keys.length} weights in the file, expected ${count}`);
     return Array.from({ length: count }, (_, i) => readFloats(g, String(i), source));
   };
-  return build(parseJSON(decode(files['config.json']), source), metadata.keras_version ?? null, weightsOf, source, options);
+  const config = parseJSON(decode(files['config.json']), source) as KerasModelJSON;
+  return build(config, metadata.keras_version ?? null, weightsOf, config?.compile_config ?? null, source, options);
 }
 
 function parseJSON(text: string, source: string): unknown {
@@ -115,7 +127,14 @@ function parseJSON(text: string, source: string): unknown {
   }
 }
 
-function build(configJSON: unknown, kerasVersion: string | null, weightsOf: WeightSource, source: string, options: { backend?: BackendSpec; seed?: number }): KerasImport {
+function build(
+  configJSON: unknown,
+  kerasVersion: string | null,
+  weightsOf: WeightSource,
+  setup: KerasTrainingSetup | null,
+  source: string,
+  options: { backend?: BackendSpec; seed?: number },
+): KerasImport {
   const cfg = configJSON as KerasModelJSON;
   if (cfg?.class_name !== 'Sequential') throw new Error(`${source}: a ${cfg?.class_name ?? 'non-Keras'} model; only Sequential models can be imported`);
   const kerasLayers = Array.isArray(cfg.config) ? cfg.config : (cfg.config?.layers ?? []);
@@ -159,5 +178,13 @@ function build(configJSON: unknown, kerasVersion: string | null, weightsOf: Weig
     });
     model.setWeights(tensors);
   }
-  return { model, kerasVersion, weightsLoaded: withWeights > 0, ignored: notes.ignored };
+  let compiled = false;
+  if (setup) {
+    const c = compileOptions(setup);
+    if ('options' in c) {
+      model.compile(c.options);
+      compiled = true;
+    } else notes.ignored.push(`training setup: ${c.reason}`);
+  }
+  return { model, kerasVersion, weightsLoaded: withWeights > 0, compiled, ignored: notes.ignored };
 }
