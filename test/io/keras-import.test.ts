@@ -79,6 +79,22 @@ test('Keras 3 archive with weights (tiny.keras): GRU → LSTM stack matches PyTo
   assertClose(y.data, golden.output, 'tiny.keras');
 });
 
+test('Keras 2 .h5 layout (keras2.h5): byte-string attributes, SimpleRNN (relu), GRU reset_after=False, softmax Dense; RMSprop compile', async () => {
+  const golden = JSON.parse(readFileSync(join(FIXTURES, 'keras2.json'), 'utf8')) as Golden & { outputShape: number[] };
+  const { model, kerasVersion, weightsLoaded, compiled, ignored } = await loadKerasModel(join(FIXTURES, 'keras2.h5'));
+  assert.equal(kerasVersion, '2.11.0');
+  assert.deepEqual([weightsLoaded, compiled, ignored], [true, true, []]);
+  assert.equal(describe(model), 'Embedding([30,5]) → SimpleRNN([5,4] [4,4] [4]) → GRU([4,9] [3,9] [9]) → Dense([3,2] [2])');
+  assert.deepEqual(model.modelInputShape, [null, 7]);
+  assert.equal(model.layers[2].getConfig().resetAfter, false);
+  const opt = model.optimizer;
+  assert.ok(opt instanceof optimizers.RMSprop);
+  assert.deepEqual([opt.learningRate, opt.getConfig().rho], [0.001, 0.9]);
+  const y = model.predict(tensor(golden.ids, undefined, 'int32'));
+  assert.deepEqual(y.shape, golden.outputShape);
+  assertClose(y.data, golden.output, 'keras2.h5');
+});
+
 test('Keras 3 archive saved before it was built (sentiment_lstm128.keras): the architecture, initial weights', { skip: existsSync(join(MODELS, 'sentiment_lstm128.keras')) ? false : 'not found' }, async () => {
   const { model, kerasVersion, weightsLoaded } = await loadKerasModel(join(MODELS, 'sentiment_lstm128.keras'), { seed: 1 });
   assert.equal(kerasVersion, '3.8.0');
