@@ -4,9 +4,12 @@ import type { BackendSpec } from '../kernels/backend.js';
 import type { Sequential } from '../model/sequential.js';
 import { modelFromJSON, modelToJSON, type ModelJSON } from './model-json.js';
 
-/** Writes the model (configs, weights, optional metadata) to `path`; a crash never leaves a half-written file there. */
-export async function saveModel(model: Sequential, path: string, options: { metadata?: Record<string, unknown> } = {}): Promise<void> {
-  const text = JSON.stringify(modelToJSON(model, options.metadata));
+/**
+ * Writes the model (configs, weights, optional metadata and, for a compiled model unless `includeOptimizer`
+ * is false, its training setup and optimizer state) to `path`; a crash never leaves a half-written file there.
+ */
+export async function saveModel(model: Sequential, path: string, options: { metadata?: Record<string, unknown>; includeOptimizer?: boolean } = {}): Promise<void> {
+  const text = JSON.stringify(modelToJSON(model, options.metadata, { includeOptimizer: options.includeOptimizer }));
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   try {
     await writeFile(tmp, text);

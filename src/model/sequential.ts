@@ -153,6 +153,12 @@ export class Sequential {
     return this.compiled?.optimizer ?? null;
   }
 
+  /** What the model was compiled with (the optimizer instance itself; metrics by their keys), or null before compile. */
+  get compileOptions(): (CompileOptions & { optimizer: Optimizer; lossOptions: LossOptions; metrics: string[] }) | null {
+    const c = this.compiled;
+    return c ? { optimizer: c.optimizer, loss: c.loss, lossOptions: { ...c.lossOptions }, metrics: c.metrics.map((m) => m.key) } : null;
+  }
+
   private requireCompiled(what: string): Compiled {
     if (!this.compiled) throw new Error(`${this.name}: call model.compile({ optimizer, loss }) before ${what}`);
     return this.compiled;

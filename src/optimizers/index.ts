@@ -30,4 +30,4 @@ export function getOptimizer(spec: OptimizerName | Optimizer): Optimizer {
 
 export { Adam, AdamW, Optimizer, RMSprop, SGD };
 export type { AdamOptions, AdamWOptions, RMSpropOptions, SGDOptions };
-export type { OptimizerOptions } from './optimizer.js';
+export type { OptimizerOptions, OptimizerState } from './optimizer.js';

@@ -21,6 +21,12 @@ export interface Variable {
   grad: Float32Array;
 }
 
+/** An optimizer's state: its update count and its slot buffers (momentum etc.), per slot name and variable index. */
+export interface OptimizerState {
+  iterations: number;
+  slots: { name: string; index: number; values: Float32Array }[];
+}
+
 export abstract class Optimizer {
   abstract readonly name: string;
   learningRate: number;
@@ -69,6 +75,8 @@ export abstract class Optimizer {
    * reused for other variables) releases its block once the record is collected, not with the optimizer.
    */
   private slots = new Map<string, { values: Float32Array }[]>();
+  /** Slot values from setState, copied into a slot when it is created (in the backend's storage). */
+  private restored = new Map<string, Float32Array>();
   protected slot(name: string, index: number, length: number, kernels?: Kernels): Float32Array {
     let list = this.slots.get(name);
     if (!list) this.slots.set(name, (list = []));
@@ -76,9 +84,37 @@ export abstract class Optimizer {
     if (!s || s.values.length !== length) {
       const record: { values: Float32Array } = { values: new Float32Array(0) };
       record.values = kernels?.persistentFloats?.(length, [record]) ?? new Float32Array(length);
+      const saved = this.restored.get(`${name}/${index}`);
+      if (saved) {
+        if (saved.length !== length) throw new Error(`${this.name}: restored slot ${name} of variable ${index} has ${saved.length} values, the variable ${length}`);
+        record.values.set(saved);
+        this.restored.delete(`${name}/${index}`);
+      }
       s = list[index] = record;
     }
     return s.values;
+  }
+
+  /** A copy of the state (update count and slot buffers), e.g. to save it with the model. */
+  getState(): OptimizerState {
+    const slots: OptimizerState['slots'] = [];
+    for (const [name, list] of this.slots) list.forEach((s, index) => s && slots.push({ name, index, values: s.values.slice() }));
+    for (const [key, values] of this.restored) {
+      const cut = key.lastIndexOf('/');
+      slots.push({ name: key.slice(0, cut), index: Number(key.slice(cut + 1)), values: values.slice() });
+    }
+    return { iterations: this.iterations, slots };
+  }
+
+  /**
+   * Continues from a saved state: the update count now, the slot buffers when the variables are
+   * next updated (before any update: this optimizer's slots are replaced).
+   */
+  setState(state: OptimizerState): void {
+    if (!Number.isInteger(state.iterations) || state.iterations < 0) throw new Error(`${this.name}: iterations must be a non-negative integer, got ${state.iterations}`);
+    this.iterations = state.iterations;
+    this.slots.clear();
+    this.restored = new Map(state.slots.map((s) => [`${s.name}/${s.index}`, s.values.slice()]));
   }
 
   getConfig(): Record<string, unknown> {

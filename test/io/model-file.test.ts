@@ -5,7 +5,7 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { layers, loadModel, modelFromJSON, modelToJSON, saveModel, Sequential, tensor, type ModelJSON } from '../../src/index.js';
+import { layers, loadModel, modelFromJSON, modelToJSON, optimizers, saveModel, Sequential, tensor, type ModelJSON } from '../../src/index.js';
 
 const ids = tensor([[1, 2, 3, 4, 5, 6], [6, 5, 0, 0, 1, 9]], undefined, 'int32');
 
@@ -53,6 +53,46 @@ describe('saveModel / loadModel', () => {
     copy.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
     const [loss] = copy.trainOnBatch(ids, [[1], [0]]);
     assert.ok(Number.isFinite(loss));
+  });
+
+  it('keeps the training setup and optimizer state: a loaded model trains on exactly as the saved one would', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'recurrent-io-'));
+    const setups = [
+      optimizers.adam({ learningRate: 0.01 }),
+      optimizers.adamw({ clipnorm: 1 }),
+      optimizers.sgd({ learningRate: 0.1, momentum: 0.9, nesterov: true }),
+      optimizers.rmsprop({ centered: true, momentum: 0.5 }),
+    ];
+    for (const optimizer of setups) {
+      const model = new Sequential(
+        [layers.embedding({ inputDim: 10, outputDim: 4, inputLength: 6 }), layers.lstm({ units: 3 }), layers.dense({ units: 1, activation: 'sigmoid' })],
+        { seed: 2 },
+      );
+      model.compile({ optimizer, loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+      for (let i = 0; i < 3; i++) model.trainOnBatch(ids, [[1], [0]]);
+      const path = join(dir, `${optimizer.name}.json`);
+      await saveModel(model, path);
+      const { model: loaded } = await loadModel(path);
+      const setup = loaded.compileOptions;
+      assert.ok(setup, `${optimizer.name}: loaded compiled`);
+      assert.equal(setup.optimizer.name, optimizer.name);
+      assert.deepEqual(setup.optimizer.getConfig(), optimizer.getConfig());
+      assert.deepEqual([setup.loss, setup.metrics], ['binaryCrossentropy', ['accuracy']]);
+      assert.equal(setup.optimizer.iterations, 3);
+      for (let i = 0; i < 2; i++) {
+        assert.deepEqual(loaded.trainOnBatch(ids, [[1], [0]]), model.trainOnBatch(ids, [[1], [0]]), `${optimizer.name}: step ${i + 4}`);
+      }
+      const w = model.getWeights();
+      loaded.getWeights().forEach((t, i) => assert.deepEqual(Array.from(t.data), Array.from(w[i].data), `${optimizer.name}: weight ${i} after 5 steps`));
+    }
+  });
+
+  it('without the optimizer (includeOptimizer: false, or never compiled) a model loads uncompiled', async () => {
+    const model = trainedModel();
+    assert.equal(modelFromJSON(modelToJSON(model, undefined, { includeOptimizer: false })).compileOptions, null);
+    assert.ok(modelFromJSON(modelToJSON(model)).compileOptions);
+    const plain = new Sequential([layers.dense({ units: 2, inputShape: [3] })]);
+    assert.equal(modelFromJSON(modelToJSON(plain)).compileOptions, null);
   });
 
   it('an unbuilt model cannot be saved', () => {
