@@ -95,6 +95,33 @@ test('Keras 2 .h5 layout (keras2.h5): byte-string attributes, SimpleRNN (relu), 
   assertClose(y.data, golden.output, 'keras2.h5');
 });
 
+test('Bidirectional (LSTM concat with return_sequences, GRU sum) from Keras 3 .h5 and .keras layouts matches PyTorch', async () => {
+  const golden = JSON.parse(readFileSync(join(FIXTURES, 'bidi.json'), 'utf8')) as { files: string[]; ids: number[][]; output: number[]; outputShape: number[] };
+  for (const file of golden.files) {
+    const { model, weightsLoaded } = await loadKerasModel(join(FIXTURES, file));
+    assert.equal(weightsLoaded, true);
+    assert.equal(
+      describe(model),
+      'Embedding([15,4]) → Bidirectional([4,12] [3,12] [12] [4,12] [3,12] [12]) → Bidirectional([6,6] [2,6] [2,6] [6,6] [2,6] [2,6]) → Dense([2,1] [1])',
+    );
+    assert.deepEqual(model.layers.map((l) => l.getConfig().mergeMode ?? null), [null, 'concat', 'sum', null]);
+    const y = model.predict(tensor(golden.ids, undefined, 'int32'));
+    assert.deepEqual(y.shape, golden.outputShape);
+    assertClose(y.data, golden.output, file);
+  }
+  const bidi = unzipSync(readFileSync(join(FIXTURES, 'bidi.keras')));
+  const withConfig = (edit: (layers: { config: Record<string, unknown> }[]) => void): Uint8Array => {
+    const config = JSON.parse(strFromU8(bidi['config.json']));
+    edit(config.config.layers);
+    return zipSync({ ...bidi, 'config.json': strToU8(JSON.stringify(config)) });
+  };
+  await assert.rejects(
+    loadKerasModel(withConfig((l) => ((l[2].config.backward_layer as { config: Record<string, unknown> }).config.units = 4))),
+    /Keras layer bidirectional: a backward_layer that is not the wrapped layer run backwards is not supported/,
+  );
+  await assert.rejects(loadKerasModel(withConfig((l) => (l[3].config.merge_mode = null))), /Keras layer bidirectional_1: merge_mode null is not supported/);
+});
+
 test('Keras 3 archive saved before it was built (sentiment_lstm128.keras): the architecture, initial weights', { skip: existsSync(join(MODELS, 'sentiment_lstm128.keras')) ? false : 'not found' }, async () => {
   const { model, kerasVersion, weightsLoaded } = await loadKerasModel(join(MODELS, 'sentiment_lstm128.keras'), { seed: 1 });
   assert.equal(kerasVersion, '3.8.0');

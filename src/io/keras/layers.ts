@@ -92,7 +92,7 @@ function num(layer: string, config: Record<string, unknown>, key: string): numbe
   return v;
 }
 
-function recurrent(cls: 'SimpleRNN' | 'LSTM' | 'GRU', name: string, c: Record<string, unknown>, notes: ConversionNotes): ConvertedLayer {
+function recurrent(cls: RecurrentClass, name: string, c: Record<string, unknown>, notes: ConversionNotes): ConvertedLayer {
   requireFalse(name, c, ['stateful', 'return_state', 'time_major']);
   noteTrainingOnly(name, c, notes);
   const config: LayerConfig = {
@@ -117,6 +117,32 @@ function recurrent(cls: 'SimpleRNN' | 'LSTM' | 'GRU', name: string, c: Record<st
 
 function dropUndefined(config: LayerConfig): LayerConfig {
   return { name: config.name, ...Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) };
+}
+
+const RECURRENT_CLASSES = ['SimpleRNN', 'LSTM', 'GRU'] as const;
+type RecurrentClass = (typeof RECURRENT_CLASSES)[number];
+const isRecurrentClass = (cls: string): cls is RecurrentClass => (RECURRENT_CLASSES as readonly string[]).includes(cls);
+
+/**
+ * Bidirectional: the wrapped layer runs forwards and a copy of it backwards (the weights: the forward
+ * layer's, then the backward layer's, as here). A `backward_layer` of its own must be that copy.
+ */
+function bidirectional(name: string, c: Record<string, unknown>, notes: ConversionNotes): ConvertedLayer {
+  const inner = c.layer as KerasLayerJSON | undefined;
+  if (!inner || !isRecurrentClass(inner.class_name)) throw new Error(`Keras layer ${name}: Bidirectional wraps ${inner?.class_name ?? 'nothing'}; SimpleRNN, LSTM or GRU are supported`);
+  // merge_mode None (null) returns the two outputs as a list, which a Sequential model cannot pass on
+  const mergeMode = c.merge_mode === undefined ? 'concat' : c.merge_mode;
+  if (mergeMode !== 'concat' && mergeMode !== 'sum' && mergeMode !== 'ave' && mergeMode !== 'mul') throw new Error(`Keras layer ${name}: merge_mode ${JSON.stringify(mergeMode)} is not supported (concat, sum, ave, mul)`);
+  const forward = recurrent(inner.class_name, String(inner.config?.name ?? inner.class_name), inner.config ?? {}, notes);
+  const back = c.backward_layer as KerasLayerJSON | undefined;
+  if (back) {
+    const b = recurrent(inner.class_name, String(back.config?.name ?? ''), back.config ?? {}, { ignored: [], unknownInitializers: [], kerasMajor: notes.kerasMajor });
+    const same = (cfg: LayerConfig): string => JSON.stringify({ ...cfg, name: '', goBackwards: null, kernelInitializer: null, recurrentInitializer: null, biasInitializer: null });
+    if (back.class_name !== inner.class_name || same(b.layer.config) !== same(forward.layer.config) || b.layer.config.goBackwards === forward.layer.config.goBackwards) {
+      throw new Error(`Keras layer ${name}: a backward_layer that is not the wrapped layer run backwards is not supported`);
+    }
+  }
+  return { layer: { className: 'Bidirectional', config: { name, mergeMode, layer: forward.layer } }, weightCount: 2 * forward.weightCount };
 }
 
 /** The Keras layer as this library's layer config, or null for InputLayer (it only declares the input shape). */
@@ -157,8 +183,10 @@ export function convertLayer(k: KerasLayerJSON, notes: ConversionNotes): Convert
     case 'LSTM':
     case 'GRU':
       return recurrent(k.class_name, name, c, notes);
+    case 'Bidirectional':
+      return bidirectional(name, c, notes);
     default:
-      throw new Error(`Keras layer ${name}: class ${k.class_name} is not supported (supported: InputLayer, Embedding, SimpleRNN, LSTM, GRU, Dense, Dropout)`);
+      throw new Error(`Keras layer ${name}: class ${k.class_name} is not supported (supported: InputLayer, Embedding, SimpleRNN, LSTM, GRU, Bidirectional, Dense, Dropout)`);
   }
 }
 

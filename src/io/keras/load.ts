@@ -96,24 +96,30 @@ function fromKerasArchive(bytes: Uint8Array, source: string, options: { backend?
   if (!files['config.json']) throw new Error(`${source}: the archive has no config.json`);
   const decode = (b: Uint8Array): string => new TextDecoder().decode(b);
   const metadata = files['metadata.json'] ? (parseJSON(decode(files['metadata.json']), source) as { keras_version?: string }) : {};
-  const vars = new Map<string, Group>(); // layer name → the group holding its vars
+  const vars = new Map<string, Group[]>(); // layer name → the groups holding its vars, in weight order
   if (files['model.weights.h5']) {
     const h5 = openHdf5(files['model.weights.h5'], `${source}/model.weights.h5`);
-    const layers = groupAt(h5, 'layers');
-    for (const key of layers?.keys ?? []) {
-      const own = groupAt(h5, `layers/${key}/vars`);
+    // a recurrent layer keeps its weights on its cell (<path>/cell/vars), others in <path>/vars
+    const varsOf = (path: string): Group | null => {
+      const cell = groupAt(h5, `${path}/cell/vars`);
+      return cell && cell.keys.length > 0 ? cell : groupAt(h5, `${path}/vars`);
+    };
+    for (const key of groupAt(h5, 'layers')?.keys ?? []) {
+      const path = `layers/${key}`;
+      const own = groupAt(h5, `${path}/vars`);
       const layerName = own && stringAttr(own, 'name');
-      if (!own || !layerName) continue;
-      // a recurrent layer keeps its weights on its cell: layers/<path>/cell/vars
-      const cell = groupAt(h5, `layers/${key}/cell/vars`);
-      vars.set(layerName, cell && cell.keys.length > 0 ? cell : own);
+      if (!layerName) continue;
+      // Bidirectional: the forward layer's weights, then the backward layer's
+      const parts = groupAt(h5, `${path}/forward_layer`) ? [varsOf(`${path}/forward_layer`), varsOf(`${path}/backward_layer`)] : [varsOf(path)];
+      vars.set(layerName, parts.filter((g): g is Group => g !== null));
     }
   }
   const weightsOf: WeightSource = (layerName, count) => {
-    const g = vars.get(layerName);
-    if (!g || g.keys.length === 0) return null;
-    if (g.keys.length !== count) throw new Error(`${source}: layer ${layerName} has ${g.keys.length} weights in the file, expected ${count}`);
-    return Array.from({ length: count }, (_, i) => readFloats(g, String(i), source));
+    const groups = vars.get(layerName) ?? [];
+    const n = groups.reduce((k, g) => k + g.keys.length, 0);
+    if (n === 0) return null;
+    if (n !== count) throw new Error(`${source}: layer ${layerName} has ${n} weights in the file, expected ${count}`);
+    return groups.flatMap((g) => Array.from({ length: g.keys.length }, (_, i) => readFloats(g, String(i), source)));
   };
   const config = parseJSON(decode(files['config.json']), source) as KerasModelJSON;
   return build(config, metadata.keras_version ?? null, weightsOf, config?.compile_config ?? null, source, options);
