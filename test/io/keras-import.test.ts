@@ -65,6 +65,37 @@ for (const c of realCases) {
   });
 }
 
+interface Resume {
+  file: string;
+  labels: number[];
+  loss: number;
+  iterationsBefore: number;
+  embeddingRows: number[];
+  embedding: number[];
+  weights: { stride: number; values: number[] }[];
+}
+const resumeCases = JSON.parse(readFileSync(join(FIXTURES, 'resume.json'), 'utf8')) as Resume[];
+for (const c of resumeCases) {
+  const path = join(MODELS, c.file);
+  test(`Keras ${c.file}: training resumes from the file's Adam state as Keras's update rule does`, { skip: existsSync(path) ? false : `${path} not found` }, async () => {
+    const golden = realCases.find((g) => g.file === c.file)!;
+    const { model, ignored } = await loadKerasModel(path);
+    assert.deepEqual(ignored, []);
+    assert.equal(model.optimizer?.iterations, c.iterationsBefore);
+    const [loss] = model.trainOnBatch(tensor(golden.ids, undefined, 'int32'), tensor(c.labels.map((v) => [v])));
+    assert.ok(Math.abs(loss - c.loss) < 1e-5, `loss ${loss} vs ${c.loss}`);
+    assert.equal(model.optimizer?.iterations, c.iterationsBefore + 1);
+    const [table, ...rest] = model.getWeights();
+    const E = table.shape[1];
+    const rows = c.embeddingRows.flatMap((r) => Array.from(table.data.subarray(r * E, (r + 1) * E)));
+    assertClose(rows, c.embedding, `${c.file} embedding rows`);
+    rest.forEach((w, i) => {
+      const { stride, values } = c.weights[i];
+      assertClose(values.map((_, k) => w.data[k * stride]), values, `${c.file} weight ${i + 1}`);
+    });
+  });
+}
+
 test('Keras 3 archive with weights (tiny.keras): GRU → LSTM stack matches PyTorch; regularizers are reported as ignored', async () => {
   const golden = JSON.parse(readFileSync(join(FIXTURES, 'tiny.json'), 'utf8')) as Golden & { outputShape: number[] };
   const { model, kerasVersion, weightsLoaded, compiled, ignored } = await loadKerasModel(join(FIXTURES, 'tiny.keras'));

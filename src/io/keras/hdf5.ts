@@ -60,3 +60,13 @@ export function readFloats(root: Group, path: string, source: string): { data: F
   if (!Array.isArray(v) && !ArrayBuffer.isView(v)) throw new Error(`${source}: dataset ${path} could not be read`);
   return { data: Float32Array.from(v as ArrayLike<number>), shape: [...d.shape] };
 }
+
+/** A numeric scalar dataset (an optimizer's iteration count or learning rate). */
+export function readScalar(root: Group, path: string, source: string): number {
+  const d = nodeAt(root, path);
+  if (!(d instanceof Dataset)) throw new Error(`${source}: no dataset at ${path}`);
+  const v = d.value;
+  const x = Array.isArray(v) || ArrayBuffer.isView(v) ? Number((v as ArrayLike<number | bigint>)[0]) : Number(v);
+  if (!Number.isFinite(x)) throw new Error(`${source}: dataset ${path} is not a number`);
+  return x;
+}

@@ -16,6 +16,7 @@ import { layerFromConfig } from '../../layers/from-config.js';
 import { Sequential } from '../../model/sequential.js';
 import { Tensor } from '../../tensor.js';
 import { compileOptions, type KerasTrainingSetup } from './compile.js';
+import { restoreKerasOptimizerState } from './optimizer-state.js';
 import { groupAt, openHdf5, readFloats, stringAttr, stringListAttr, type Group } from './hdf5.js';
 import { convertLayer, declaredInputShape, type ConversionNotes, type ConvertedLayer, type KerasLayerJSON } from './layers.js';
 
@@ -72,18 +73,26 @@ function fromLegacyHdf5(bytes: Uint8Array, source: string, options: { backend?: 
   if (!configText) throw new Error(`${source}: no model_config attribute (a weights-only file from save_weights has no architecture)`);
   const kerasVersion = stringAttr(file, 'keras_version');
   const weights = groupAt(file, 'model_weights') ?? file;
+  const paths = new Map<string, string[]>(); // layer name → its weights' Keras paths (names the optimizer state by)
   const weightsOf: WeightSource = (layerName, count) => {
     const g = groupAt(weights, layerName);
     if (!g) return null;
     const names = stringListAttr(g, 'weight_names');
     if (names.length === 0 && count > 0) return null;
     if (names.length !== count) throw new Error(`${source}: layer ${layerName} has ${names.length} weights in the file, expected ${count}`);
+    paths.set(layerName, names.map((n) => n.replace(/:0$/, '')));
     return names.map((n) => readFloats(g, n, source));
   };
   const training = stringAttr(file, 'training_config');
   const t = training ? (parseJSON(training, source) as { optimizer_config?: unknown; loss?: unknown; metrics?: unknown }) : null;
   const setup = t ? { optimizer: t.optimizer_config, loss: t.loss, metrics: t.metrics } : null;
-  return build(parseJSON(configText, source), kerasVersion, weightsOf, setup, source, options);
+  const result = build(parseJSON(configText, source), kerasVersion, weightsOf, setup, source, options);
+  const optimizer = result.model.optimizer;
+  if (optimizer && result.weightsLoaded) {
+    const why = restoreKerasOptimizerState(file, optimizer, result.model.layers.flatMap((l) => paths.get(l.name) ?? []), source);
+    if (why) result.ignored.push(why);
+  }
+  return result;
 }
 
 function fromKerasArchive(bytes: Uint8Array, source: string, options: { backend?: BackendSpec; seed?: number }): KerasImport {
