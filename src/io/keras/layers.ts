@@ -110,7 +110,7 @@ function recurrent(cls: RecurrentClass, name: string, c: Record<string, unknown>
   };
   if (cls !== 'SimpleRNN') config.recurrentActivation = activation(name, 'recurrent_activation', c.recurrent_activation ?? 'sigmoid', notes);
   if (cls === 'LSTM') config.unitForgetBias = c.unit_forget_bias !== false;
-  // Keras 3 defaults reset_after to True; Keras 2 saved it explicitly (its default changed from False to True in 2.3)
+  // Keras 3 defaults reset_after to True when the config leaves it out; Keras 2 configs state it
   if (cls === 'GRU') config.resetAfter = c.reset_after !== false;
   return { layer: { className: cls, config: dropUndefined(config) }, weightCount: config.useBias ? 3 : 2 };
 }
