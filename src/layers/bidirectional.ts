@@ -59,6 +59,12 @@ export class Bidirectional extends Layer {
     return this.forwardLayer.returnSequences;
   }
 
+  /** Forgets both directions' carried states (stateful wrapped layers). */
+  resetStates(): void {
+    this.forwardLayer.resetStates();
+    this.backwardLayer.resetStates();
+  }
+
   override build(inputShape: Shape, rng: Random): void {
     this.forwardLayer.build(inputShape, rng);
     this.backwardLayer.build(inputShape, rng);

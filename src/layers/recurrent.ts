@@ -24,6 +24,11 @@ export interface RecurrentOptions extends BaseLayerOptions {
   returnState?: boolean;
   /** Process the sequence backwards; the returned sequence is in processing (reversed) order, as in Keras. */
   goBackwards?: boolean;
+  /**
+   * Keep the final states of each batch as the initial states of the next (Keras `stateful`): row i of a
+   * batch continues row i of the previous one. Batches must keep one size; `resetStates()` starts afresh.
+   */
+  stateful?: boolean;
   /** Fraction of the inputs dropped (one mask per batch, shared across steps). */
   dropout?: number;
   /** Fraction of the recurrent state dropped where it enters the recurrent product. */
@@ -69,6 +74,7 @@ export abstract class RecurrentLayer extends Layer {
   readonly returnSequences: boolean;
   readonly returnState: boolean;
   readonly goBackwards: boolean;
+  readonly stateful: boolean;
   readonly dropout: number;
   readonly recurrentDropout: number;
   readonly kernelInitializer: InitializerConfig;
@@ -78,6 +84,8 @@ export abstract class RecurrentLayer extends Layer {
   protected recurrentKernel!: Param;
   protected bias: Param | null = null;
   private inFlight: InFlight | null = null;
+  /** A stateful layer's final states of the last batch ([h] or [h, c], each [B, H]), or null after resetStates. */
+  private carried: Tensor[] | null = null;
 
   constructor(options: RecurrentOptions, defaultName: string) {
     super(options, defaultName);
@@ -89,6 +97,7 @@ export abstract class RecurrentLayer extends Layer {
     this.returnSequences = options.returnSequences ?? false;
     this.returnState = options.returnState ?? false;
     this.goBackwards = options.goBackwards ?? false;
+    this.stateful = options.stateful ?? false;
     this.dropout = options.dropout ?? 0;
     this.recurrentDropout = options.recurrentDropout ?? 0;
     checkRate(`${defaultName}: dropout`, this.dropout);
@@ -184,6 +193,21 @@ export abstract class RecurrentLayer extends Layer {
     return this.runKernel(ctx, B, T, { embedded: { table, ids: ids.data, V: table.length / D }, tableGrad }).output;
   }
 
+  /** Forgets a stateful layer's carried states: the next batch starts from zero states. */
+  resetStates(): void {
+    this.carried = null;
+  }
+
+  /** The states a stateful layer carries into a batch of B rows (none for the first batch or after resetStates). */
+  private carriedStates(B: number): Tensor[] | undefined {
+    if (!this.carried) return undefined;
+    const rows = this.carried[0].shape[0];
+    if (rows !== B) {
+      throw new Error(`${this.name}: a stateful layer carries the states of a batch of ${rows} rows into the next batch, which has ${B}; use one batch size (one that divides the data), or call resetStates() first`);
+    }
+    return this.carried;
+  }
+
   /** The kernel call shared by `run`, `forwardProjected` and `forwardEmbedded`. */
   private runKernel(
     ctx: ForwardContext,
@@ -195,6 +219,7 @@ export abstract class RecurrentLayer extends Layer {
     const H = this.units;
     const D = this.kernel.shape[0];
     const stateCount = this.kind === 'lstm' ? 2 : 1;
+    if (!initialState && this.stateful) initialState = this.carriedStates(B);
     if (initialState && initialState.length !== stateCount) throw new Error(`${this.name}: initialState needs ${stateCount} tensor(s) of shape [${B}, ${H}], got ${initialState.length}`);
     for (const s of initialState ?? []) {
       if (s.shape.length !== 2 || s.shape[0] !== B || s.shape[1] !== H) throw new Error(`${this.name}: initial state has shape ${formatShape([...s.shape])}, expected [${B}, ${H}]`);
@@ -230,6 +255,8 @@ export abstract class RecurrentLayer extends Layer {
     const output = this.returnSequences ? new Tensor(result.output, [B, T, H]) : new Tensor(result.hLast, [B, H]);
     const states = [new Tensor(result.hLast, [B, H])];
     if (result.cLast) states.push(new Tensor(result.cLast, [B, H]));
+    // copies: the returned states belong to the caller
+    if (this.stateful) this.carried = states.map((t) => new Tensor((t.data as Float32Array).slice(), [B, H]));
     return { output, states };
   }
 
@@ -269,6 +296,7 @@ export abstract class RecurrentLayer extends Layer {
       returnSequences: this.returnSequences,
       returnState: this.returnState,
       goBackwards: this.goBackwards,
+      stateful: this.stateful,
       dropout: this.dropout,
       recurrentDropout: this.recurrentDropout,
       kernelInitializer: this.kernelInitializer,

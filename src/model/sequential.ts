@@ -153,6 +153,11 @@ export class Sequential {
     return this.compiled?.optimizer ?? null;
   }
 
+  /** Forgets the carried states of every stateful recurrent layer (Keras `reset_states`). */
+  resetStates(): void {
+    for (const layer of this.layers) if (layer instanceof RecurrentLayer || layer instanceof Bidirectional) layer.resetStates();
+  }
+
   /** What the model was compiled with (the optimizer instance itself; metrics by their keys), or null before compile. */
   get compileOptions(): (CompileOptions & { optimizer: Optimizer; lossOptions: LossOptions; metrics: string[] }) | null {
     const c = this.compiled;

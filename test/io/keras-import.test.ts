@@ -226,9 +226,11 @@ test('Keras import errors name the problem', async () => {
     /layer lstm_9 weight .*kernel has shape \[3, 20\] in the file, expected \[3, 24\]/,
   );
   await assert.rejects(
-    loadKerasModel(editedTiny((c) => (c.config.layers[2].config.stateful = true))),
-    /Keras layer gru_3: stateful=True is not supported/,
+    loadKerasModel(editedTiny((c) => (c.config.layers[2].config.return_state = true))),
+    /Keras layer gru_3: return_state=True is not supported/,
   );
+  const stateful = await loadKerasModel(editedTiny((c) => (c.config.layers[2].config.stateful = true)));
+  assert.deepEqual(stateful.model.layers.map((l) => l.getConfig().stateful ?? null), [null, true, false, null]);
   await assert.rejects(
     loadKerasModel(editedTiny((c) => (c.config.layers[4].config.activation = 'gelu'))),
     /Keras layer dense_2: activation "gelu" is not supported/,

@@ -93,7 +93,7 @@ function num(layer: string, config: Record<string, unknown>, key: string): numbe
 }
 
 function recurrent(cls: RecurrentClass, name: string, c: Record<string, unknown>, notes: ConversionNotes): ConvertedLayer {
-  requireFalse(name, c, ['stateful', 'return_state', 'time_major']);
+  requireFalse(name, c, ['return_state', 'time_major']);
   noteTrainingOnly(name, c, notes);
   const config: LayerConfig = {
     name,
@@ -102,6 +102,7 @@ function recurrent(cls: RecurrentClass, name: string, c: Record<string, unknown>
     useBias: c.use_bias !== false,
     returnSequences: c.return_sequences === true,
     goBackwards: c.go_backwards === true,
+    stateful: c.stateful === true,
     dropout: typeof c.dropout === 'number' ? c.dropout : 0,
     recurrentDropout: typeof c.recurrent_dropout === 'number' ? c.recurrent_dropout : 0,
     kernelInitializer: initializer(name, 'kernel_initializer', c.kernel_initializer, notes),
