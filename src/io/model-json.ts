@@ -7,7 +7,7 @@
  */
 import type { BackendSpec } from '../kernels/backend.js';
 import type { LossOptions } from '../losses/losses.js';
-import { adam, adamw, rmsprop, sgd, type Optimizer } from '../optimizers/index.js';
+import { optimizerFromConfig } from '../optimizers/index.js';
 import { layerFromConfig, type SerializedLayer } from '../layers/from-config.js';
 import type { Shape } from '../layers/layer.js';
 import { Sequential } from '../model/sequential.js';
@@ -37,15 +37,6 @@ export interface TrainingJSON {
   metrics: string[];
   /** Update count and slot buffers (base64 float32), by slot name and variable index. */
   state: { iterations: number; slots: { name: string; index: number; length: number; data: string }[] };
-}
-
-const OPTIMIZERS: Record<string, (options: Record<string, unknown>) => Optimizer> = { adam, adamw, sgd, rmsprop };
-
-function optimizerFromJSON({ name, config }: TrainingJSON['optimizer']): Optimizer {
-  const make = OPTIMIZERS[name];
-  if (!make) throw new Error(`model file: unknown optimizer "${name}" (known: ${Object.keys(OPTIMIZERS).join(', ')})`);
-  // null in a config means "not set" (clipnorm etc.); the factories take undefined for that
-  return make(Object.fromEntries(Object.entries(config).filter(([k, v]) => v !== null && k !== 'name')));
 }
 
 /** `includeOptimizer` (default true): a compiled model's training setup and optimizer state go in too. */
@@ -88,7 +79,7 @@ export function modelFromJSON(json: ModelJSON, options: { backend?: BackendSpec;
   model.setWeights(weights);
   if (json.training) {
     const t = json.training;
-    const optimizer = optimizerFromJSON(t.optimizer);
+    const optimizer = optimizerFromConfig(t.optimizer.name, t.optimizer.config);
     optimizer.setState({
       iterations: t.state.iterations,
       slots: t.state.slots.map((s) => ({ name: s.name, index: s.index, values: decodeFloat32(s.data, s.length, `optimizer slot ${s.name}/${s.index}`) })),

@@ -28,9 +28,11 @@ export function resolveMetric(name: string, loss: LossName): { key: string; metr
       return { key: 'sparse_categorical_accuracy', metric: 'sparseCategoricalAccuracy' };
     case 'mae':
     case 'meanAbsoluteError':
+    case 'mean_absolute_error':
       return { key: 'mae', metric: 'mae' };
     case 'mse':
     case 'meanSquaredError':
+    case 'mean_squared_error':
       return { key: 'mse', metric: 'mse' };
     default:
       throw new Error(`unknown metric "${name}" (expected accuracy, binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy, mae or mse)`);

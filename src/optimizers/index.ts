@@ -11,21 +11,21 @@ export const rmsprop = (options?: RMSpropOptions): RMSprop => new RMSprop(option
 
 export type OptimizerName = 'sgd' | 'adam' | 'adamw' | 'rmsprop';
 
+const FACTORIES: Record<OptimizerName, (options: Record<string, unknown>) => Optimizer> = { sgd, adam, adamw, rmsprop };
+
+/**
+ * An optimizer from its name and options (as getConfig writes them: its `name` key and null
+ * values, meaning "not set", are ignored).
+ */
+export function optimizerFromConfig(name: string, config: Record<string, unknown> = {}): Optimizer {
+  const make = FACTORIES[name.toLowerCase() as OptimizerName];
+  if (!make) throw new Error(`unknown optimizer "${name}" (expected sgd, adam, adamw or rmsprop, or an optimizer object)`);
+  return make(Object.fromEntries(Object.entries(config).filter(([k, v]) => v !== null && k !== 'name')));
+}
+
 /** Resolves compile({ optimizer }) given a name or an instance. */
 export function getOptimizer(spec: OptimizerName | Optimizer): Optimizer {
-  if (spec instanceof Optimizer) return spec;
-  switch (String(spec).toLowerCase()) {
-    case 'sgd':
-      return new SGD();
-    case 'adam':
-      return new Adam();
-    case 'adamw':
-      return new AdamW();
-    case 'rmsprop':
-      return new RMSprop();
-    default:
-      throw new Error(`unknown optimizer "${String(spec)}" (expected sgd, adam, adamw or rmsprop, or an optimizer object)`);
-  }
+  return spec instanceof Optimizer ? spec : optimizerFromConfig(String(spec));
 }
 
 export { Adam, AdamW, Optimizer, RMSprop, SGD };

@@ -7,7 +7,8 @@
  */
 import type { CompileOptions } from '../../model/sequential.js';
 import { AdamW, Adam, RMSprop, SGD, type Optimizer } from '../../optimizers/index.js';
-import type { LossOptions } from '../../losses/losses.js';
+import { lossFromString, type LossOptions } from '../../losses/losses.js';
+import { resolveMetric } from '../../metrics/metrics.js';
 
 type Json = Record<string, unknown>;
 
@@ -66,12 +67,22 @@ const LOSS_CLASSES: Record<string, string> = {
   MeanAbsoluteError: 'meanAbsoluteError',
   Huber: 'huber',
 };
-const LOSS_FUNCTIONS = new Set(['binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy', 'mean_squared_error', 'mse', 'mean_absolute_error', 'mae', 'huber', 'huber_loss']);
+/** The loss name if compile accepts it (lossFromString: Keras's snake_case names and short forms), else null. */
+function knownLoss(name: string): string | null {
+  try {
+    return lossFromString(name);
+  } catch {
+    return null;
+  }
+}
 
 function loss(spec: unknown): { loss: string; lossOptions: LossOptions } | string {
   // a plain name (Keras 2, and Keras 3 .h5), or Keras 3's serialized function { class_name: 'function', config: name }
   const name = typeof spec === 'string' ? spec : isObject(spec) && spec.class_name === 'function' && typeof spec.config === 'string' ? spec.config : null;
-  if (name !== null) return LOSS_FUNCTIONS.has(name) ? { loss: name, lossOptions: {} } : `loss ${name} is not supported`;
+  if (name !== null) {
+    const known = knownLoss(name);
+    return known ? { loss: known, lossOptions: {} } : `loss ${name} is not supported`;
+  }
   if (!isObject(spec) || typeof spec.class_name !== 'string' || !LOSS_CLASSES[spec.class_name]) return `loss ${JSON.stringify(spec)} is not supported`;
   const c = isObject(spec.config) ? spec.config : {};
   if (typeof c.label_smoothing === 'number' && c.label_smoothing !== 0) return `${spec.class_name} with label_smoothing is not supported`;
@@ -89,16 +100,19 @@ const METRIC_CLASSES: Record<string, string> = {
   MeanAbsoluteError: 'mae',
   MeanSquaredError: 'mse',
 };
-const METRIC_NAMES = new Set(['accuracy', 'acc', 'binary_accuracy', 'categorical_accuracy', 'sparse_categorical_accuracy', 'mae', 'mse', 'mean_absolute_error', 'mean_squared_error']);
-
-function metrics(spec: unknown): string[] | string {
+/** Metric names as compile takes them (checked by resolveMetric against the loss), or why not. */
+function metrics(spec: unknown, loss: string): string[] | string {
   if (spec === null || spec === undefined) return [];
   if (!Array.isArray(spec)) return `metrics ${JSON.stringify(spec)} are not a list`;
   const out: string[] = [];
   for (const m of spec.flat()) {
     const name = typeof m === 'string' ? m : isObject(m) && typeof m.class_name === 'string' ? (METRIC_CLASSES[m.class_name] ?? m.class_name) : JSON.stringify(m);
-    if (!METRIC_NAMES.has(name)) return `metric ${name} is not supported`;
-    out.push(name === 'mean_absolute_error' ? 'mae' : name === 'mean_squared_error' ? 'mse' : name);
+    try {
+      resolveMetric(name, lossFromString(loss));
+    } catch {
+      return `metric ${name} is not supported`;
+    }
+    out.push(name);
   }
   return out;
 }
@@ -109,7 +123,7 @@ export function compileOptions(setup: KerasTrainingSetup): CompileResult {
   if (typeof opt === 'string') return { reason: opt };
   const l = loss(setup.loss);
   if (typeof l === 'string') return { reason: l };
-  const m = metrics(setup.metrics);
+  const m = metrics(setup.metrics, l.loss);
   if (typeof m === 'string') return { reason: m };
   return { options: { optimizer: opt, loss: l.loss, lossOptions: l.lossOptions, metrics: m } };
 }

@@ -2,26 +2,19 @@
  * The optimizer state in a Keras 3 `.h5` file (`optimizer_weights`: `<optimizer>/iteration`,
  * `<optimizer>/learning_rate`, and per variable `<optimizer>/<variable path with / as _>_<slot>`),
  * restored into the compiled model's optimizer, so training resumes where Keras stopped.
+ * The file holds the slots its optimizer used, and the compile config it came with built an
+ * optimizer of the same kind and settings, so every slot present is restored under its name here.
  */
-import type { Optimizer } from '../../optimizers/index.js';
-import type { OptimizerState } from '../../optimizers/optimizer.js';
+import type { Optimizer, OptimizerState } from '../../optimizers/index.js';
 import { groupAt, readFloats, readScalar, stringListAttr, type Group } from './hdf5.js';
 
-/** Keras slot names → this library's, per optimizer; a slot is needed only when the optimizer uses it. */
-function slotsUsed(optimizer: Optimizer): [keras: string, ours: string][] {
-  const c = optimizer.getConfig();
-  switch (optimizer.name) {
-    case 'adam':
-    case 'adamw':
-      return [['momentum', 'm'], ['velocity', 'v']];
-    case 'sgd':
-      return (c.momentum as number) > 0 ? [['momentum', 'momentum']] : [];
-    case 'rmsprop':
-      return [['velocity', 'velocity'], ...(c.centered ? ([['average_gradient', 'averageGradient']] as [string, string][]) : []), ...((c.momentum as number) > 0 ? ([['momentum', 'momentum']] as [string, string][]) : [])];
-    default:
-      return [];
-  }
-}
+/** Keras slot names → this library's, per optimizer (Optimizer.slot names). */
+const SLOT_NAMES: Record<string, Record<string, string>> = {
+  adam: { momentum: 'm', velocity: 'v' },
+  adamw: { momentum: 'm', velocity: 'v' },
+  sgd: { momentum: 'momentum' },
+  rmsprop: { velocity: 'velocity', momentum: 'momentum', average_gradient: 'averageGradient' },
+};
 
 /**
  * Restores the state for the variables with Keras paths `paths` (in the model's parameter order).
@@ -36,12 +29,14 @@ export function restoreKerasOptimizerState(file: Group, optimizer: Optimizer, pa
   const prefix = iterationName.slice(0, -'iteration'.length);
   const slots: OptimizerState['slots'] = [];
   for (const [index, path] of paths.entries()) {
-    for (const [keras, ours] of slotsUsed(optimizer)) {
+    for (const [keras, ours] of Object.entries(SLOT_NAMES[optimizer.name] ?? {})) {
       const name = `${prefix}${path.replaceAll('/', '_')}_${keras}`;
-      if (!names.has(name)) return `optimizer state: no ${keras} for ${path}`;
-      slots.push({ name: ours, index, values: readFloats(g, name, source).data });
+      if (names.has(name)) slots.push({ name: ours, index, values: readFloats(g, name, source).data });
     }
   }
+  // slot entries that name no variable of the model: the state belongs to other variables
+  const others = [...names].filter((n) => n !== iterationName && n !== `${prefix}learning_rate`).length - slots.length;
+  if (others > 0) return `optimizer state: ${others} entries do not match the model's variables`;
   optimizer.setState({ iterations: readScalar(g, iterationName, source), slots });
   if (names.has(`${prefix}learning_rate`)) optimizer.learningRate = readScalar(g, `${prefix}learning_rate`, source);
   return null;
